@@ -1,0 +1,271 @@
+//! The final verdict (F7): fails exactly when a required check did not succeed.
+//!
+//! | required | optional                 | verdict                           |
+//! |----------|--------------------------|-----------------------------------|
+//! | all pass | pass                     | success                           |
+//! | all pass | skipped                  | success, notice                   |
+//! | all pass | rate limited             | success, warning                  |
+//! | all pass | failed for a real reason | success, warning: review          |
+//! | any not  | any                      | failure                           |
+
+use crate::classify::Outcome;
+use crate::cooldown::Status;
+use crate::error::{Error, Result};
+use crate::event::{CheckResult, Level, Message};
+
+/// The verdict over a set of check results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// The judged results, in order.
+    pub results: Vec<CheckResult>,
+    /// Errors, warnings and notices for people, in order.
+    pub messages: Vec<Message>,
+    /// The cooldown state, when known, for the summary.
+    pub cooldown: Option<Status>,
+}
+
+impl Verdict {
+    /// Judges `results`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cigate::event::CheckResult;
+    /// use cigate::verdict::Verdict;
+    ///
+    /// let lint = CheckResult::skipped("lint", true, "not run");
+    /// let verdict = Verdict::decide(vec![lint], None);
+    /// assert!(!verdict.is_success());
+    /// ```
+    pub fn decide(results: Vec<CheckResult>, cooldown: Option<Status>) -> Self {
+        let mut messages = Vec::new();
+        for result in &results {
+            let name = &result.name;
+            let why = result
+                .evidence
+                .first()
+                .map(|line| format!(": {line}"))
+                .unwrap_or_default();
+            let message = match (result.required, result.outcome) {
+                (_, Outcome::Passed) if result.flaky => Some(Message::new(
+                    Level::Warning,
+                    format!(
+                        "check `{name}` passed only on attempt {} (flaky): look into it",
+                        result.attempts
+                    ),
+                )),
+                (_, Outcome::Passed) => None,
+                (true, outcome) => Some(Message::new(
+                    Level::Error,
+                    format!("required check `{name}` {}{why}", describe(outcome)),
+                )),
+                (false, Outcome::Skipped) => Some(Message::new(
+                    Level::Notice,
+                    format!("optional check `{name}` was skipped{why}"),
+                )),
+                (false, Outcome::RateLimited) => Some(Message::new(
+                    Level::Warning,
+                    format!(
+                        "optional check `{name}` hit the rate limit{why}; it is skipped until the cooldown ends, then retried"
+                    ),
+                )),
+                (false, outcome) => Some(Message::new(
+                    Level::Warning,
+                    format!(
+                        "optional check `{name}` {}{why}: review before merge",
+                        describe(outcome)
+                    ),
+                )),
+            };
+            messages.extend(message);
+        }
+        Self {
+            results,
+            messages,
+            cooldown,
+        }
+    }
+
+    /// Whether every required check succeeded.
+    pub fn is_success(&self) -> bool {
+        self.failed_required().next().is_none()
+    }
+
+    /// The required checks that did not succeed.
+    pub fn failed_required(&self) -> impl Iterator<Item = &CheckResult> {
+        self.results
+            .iter()
+            .filter(|result| result.required && !result.outcome.is_success())
+    }
+
+    /// The one-line result: `All required checks passed. Safe to merge.` or what failed.
+    pub fn headline(&self) -> String {
+        let failed: Vec<_> = self
+            .failed_required()
+            .map(|result| format!("`{}`", result.name))
+            .collect();
+        match failed.len() {
+            0 => "All required checks passed. Safe to merge.".to_owned(),
+            1 => format!("Required check {} did not pass. Do not merge.", failed[0]),
+            _ => format!(
+                "Required checks {} did not pass. Do not merge.",
+                failed.join(", ")
+            ),
+        }
+    }
+
+    /// The process exit code: [`crate::exit_code::SUCCESS`] or [`crate::exit_code::FAILURE`].
+    pub fn exit_code(&self) -> i32 {
+        if self.is_success() {
+            crate::exit_code::SUCCESS
+        } else {
+            crate::exit_code::FAILURE
+        }
+    }
+}
+
+fn describe(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Passed => "passed",
+        Outcome::Failed => "failed",
+        Outcome::RateLimited => "hit the rate limit",
+        Outcome::Transient => "failed transiently",
+        Outcome::Skipped => "was skipped",
+        Outcome::Cancelled => "was cancelled",
+    }
+}
+
+/// Parses a `--set CHECK=STATUS` argument.
+///
+/// # Errors
+///
+/// [`Error::InvalidSet`] when there is no `=` or the status is unknown.
+pub fn parse_setting(argument: &str) -> Result<(String, Outcome)> {
+    let invalid = |reason: &str| Error::InvalidSet {
+        value: argument.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let (name, status) = argument
+        .split_once('=')
+        .ok_or_else(|| invalid("expected CHECK=STATUS"))?;
+    if name.trim().is_empty() {
+        return Err(invalid("the check name is empty"));
+    }
+    let outcome = Outcome::parse(status).ok_or_else(|| invalid("unknown status"))?;
+    Ok((name.trim().to_owned(), outcome))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn result(name: &str, required: bool, outcome: Outcome) -> CheckResult {
+        CheckResult {
+            name: name.to_owned(),
+            required,
+            outcome,
+            attempts: 1,
+            duration: Duration::from_secs(1),
+            evidence: Vec::new(),
+            log: None,
+            flaky: false,
+        }
+    }
+
+    /// One row of spec F7's table: lint, unit, integration (optional), build.
+    fn check(row: [Outcome; 4], success: bool, levels: &[Level]) {
+        let results = vec![
+            result("lint", true, row[0]),
+            result("unit", true, row[1]),
+            result("integration", false, row[2]),
+            result("build", true, row[3]),
+        ];
+        let verdict = Verdict::decide(results, None);
+        assert_eq!(verdict.is_success(), success, "{row:?}");
+        let actual: Vec<_> = verdict
+            .messages
+            .iter()
+            .map(|message| message.level)
+            .collect();
+        assert_eq!(actual, levels, "{row:?}");
+    }
+
+    #[test]
+    fn follows_the_f7_table() {
+        use Outcome::*;
+        check([Passed, Passed, Passed, Passed], true, &[]);
+        check([Passed, Passed, Skipped, Passed], true, &[Level::Notice]);
+        check(
+            [Passed, Passed, RateLimited, Passed],
+            true,
+            &[Level::Warning],
+        );
+        check([Passed, Passed, Failed, Passed], true, &[Level::Warning]);
+        check([Passed, Passed, Transient, Passed], true, &[Level::Warning]);
+        check([Failed, Passed, Passed, Passed], false, &[Level::Error]);
+        check(
+            [Passed, Failed, RateLimited, Passed],
+            false,
+            &[Level::Error, Level::Warning],
+        );
+        check([Passed, Passed, Passed, Failed], false, &[Level::Error]);
+        check([Passed, Cancelled, Passed, Passed], false, &[Level::Error]);
+        check([Passed, Skipped, Passed, Passed], false, &[Level::Error]);
+    }
+
+    #[test]
+    fn headline_names_what_failed() {
+        let ok = Verdict::decide(vec![result("lint", true, Outcome::Passed)], None);
+        assert_eq!(ok.headline(), "All required checks passed. Safe to merge.");
+        assert_eq!(ok.exit_code(), 0);
+        let failed = Verdict::decide(
+            vec![
+                result("lint", true, Outcome::Failed),
+                result("unit", true, Outcome::Skipped),
+            ],
+            None,
+        );
+        assert_eq!(
+            failed.headline(),
+            "Required checks `lint`, `unit` did not pass. Do not merge."
+        );
+        assert_eq!(failed.exit_code(), 1);
+    }
+
+    #[test]
+    fn flaky_passes_are_reported() {
+        let mut unit = result("unit", true, Outcome::Passed);
+        unit.flaky = true;
+        unit.attempts = 2;
+        let verdict = Verdict::decide(vec![unit], None);
+        assert!(verdict.is_success());
+        assert_eq!(
+            verdict.messages,
+            [Message::new(
+                Level::Warning,
+                "check `unit` passed only on attempt 2 (flaky): look into it"
+            )]
+        );
+    }
+
+    #[test]
+    fn parses_settings() {
+        assert_eq!(
+            parse_setting("unit=success").unwrap(),
+            ("unit".to_owned(), Outcome::Passed)
+        );
+        assert_eq!(
+            parse_setting("it=cancelled").unwrap(),
+            ("it".to_owned(), Outcome::Cancelled)
+        );
+        assert_eq!(
+            parse_setting("unit").unwrap_err().to_string(),
+            "invalid --set `unit`: expected CHECK=STATUS"
+        );
+        assert_eq!(
+            parse_setting("unit=great").unwrap_err().to_string(),
+            "invalid --set `unit=great`: unknown status"
+        );
+    }
+}
