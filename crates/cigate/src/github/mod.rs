@@ -72,7 +72,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GitHub {
     http: reqwest::Client,
     api_url: Url,
@@ -125,15 +125,18 @@ impl GitHub {
         let lookup = |name: &str| env(name).filter(|value| !value.trim().is_empty());
         let token = lookup(token_variable);
         let repository = lookup("GITHUB_REPOSITORY");
-        let (Some(token), Some(repository)) = (token.clone(), repository.clone()) else {
-            let mut missing = Vec::new();
-            if token.is_none() {
-                missing.push(token_variable.to_owned());
-            }
-            if repository.is_none() {
-                missing.push("GITHUB_REPOSITORY".to_owned());
-            }
-            return Err(Error::NotConfigured { missing });
+        let (Some(token), Some(repository)) = (&token, &repository) else {
+            let missing = [
+                (token_variable, token.is_none()),
+                ("GITHUB_REPOSITORY", repository.is_none()),
+            ];
+            return Err(Error::NotConfigured {
+                missing: missing
+                    .into_iter()
+                    .filter(|(_, is_missing)| *is_missing)
+                    .map(|(name, _)| name.to_owned())
+                    .collect(),
+            });
         };
         let api_url = lookup("GITHUB_API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_owned());
         GitHub::new(
@@ -215,6 +218,17 @@ impl GitHub {
             status,
             body,
         })
+    }
+}
+
+impl fmt::Debug for GitHub {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GitHub")
+            .field("api_url", &self.api_url.as_str())
+            .field("repository", &format_args!("{}", self.repository))
+            .field("token", &format_args!("[redacted]"))
+            .field("user_agent", &self.user_agent)
+            .finish_non_exhaustive()
     }
 }
 
