@@ -1,0 +1,232 @@
+//! The service's answer envelope `{"code", "message", "data"}` and HTTP status handling.
+//!
+//! HTTP 200 alone is not success: the envelope's `code` must be 0. Error
+//! answers may also come as a non-200 status, with or without an envelope,
+//! or as a non-JSON page from a proxy.
+
+use serde::Deserialize;
+use serde::de::Error as _;
+use serde_json::Value;
+
+use crate::error::Error;
+
+/// The most characters of a body kept in an error.
+const BODY_EXCERPT_CHARS: usize = 256;
+
+/// What an answer says, before the caller's context turns a failure into an [`Error`].
+#[derive(Debug)]
+pub(crate) enum Reply {
+    /// Code 0: the `data` (null when absent).
+    Success(Value),
+    /// A non-zero code or an HTTP error status.
+    Failure(Failure),
+}
+
+/// A failed answer.
+#[derive(Debug, Clone)]
+pub(crate) struct Failure {
+    pub(crate) status: u16,
+    /// The envelope code, when there was an envelope.
+    pub(crate) code: Option<i64>,
+    pub(crate) message: String,
+    pub(crate) data: Value,
+}
+
+impl Failure {
+    pub(crate) fn is_lockout(&self) -> bool {
+        self.code == Some(crate::lockout::LOCKOUT_CODE)
+            || (self.code.is_none() && self.status == 429)
+    }
+
+    pub(crate) fn is_unauthorized(&self) -> bool {
+        self.code == Some(401) || self.status == 401
+    }
+
+    /// The lockout end, if the answer names one.
+    pub(crate) fn locked_until(&self) -> Option<jiff::Timestamp> {
+        ["lockedUntil", "locked_until", "unlockTime"]
+            .iter()
+            .find_map(|key| self.data.get(key))
+            .and_then(|value| crate::model::timestamp_from_value(value.clone()))
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    code: Option<Value>,
+    #[serde(default, alias = "msg")]
+    message: Option<Value>,
+    #[serde(default)]
+    data: Value,
+}
+
+/// Reads an answer. `withhold_body` keeps the body out of errors (login answers carry the token).
+pub(crate) fn decode(
+    path: &str,
+    status: u16,
+    body: &[u8],
+    withhold_body: bool,
+) -> Result<Reply, Error> {
+    let excerpt = || excerpt(body, withhold_body);
+    let envelope = match serde_json::from_slice::<Envelope>(body) {
+        Ok(envelope) => envelope,
+        Err(source) => return non_json(path, status, excerpt(), source),
+    };
+    let code = match envelope.code.as_ref().map(code_of) {
+        Some(Some(code)) => Some(code),
+        Some(None) | None if (200..300).contains(&status) => {
+            return Err(Error::Decode {
+                path: path.to_string(),
+                status,
+                body: excerpt(),
+                source: serde_json::Error::custom("the answer has no numeric `code`"),
+            });
+        }
+        _ => None,
+    };
+    let message = match envelope.message {
+        Some(Value::String(message)) => message,
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    if code == Some(0) && (200..300).contains(&status) {
+        return Ok(Reply::Success(envelope.data));
+    }
+    Ok(Reply::Failure(Failure {
+        status,
+        code: code.filter(|c| *c != 0),
+        message: if message.is_empty() {
+            default_message(status)
+        } else {
+            message
+        },
+        data: envelope.data,
+    }))
+}
+
+fn non_json(
+    path: &str,
+    status: u16,
+    body: String,
+    source: serde_json::Error,
+) -> Result<Reply, Error> {
+    if (200..300).contains(&status) {
+        return Err(Error::Decode {
+            path: path.to_string(),
+            status,
+            body,
+            source,
+        });
+    }
+    // An error page without an envelope: the status says what happened.
+    Ok(Reply::Failure(Failure {
+        status,
+        code: None,
+        message: format!("{}: {body}", default_message(status)),
+        data: Value::Null,
+    }))
+}
+
+fn code_of(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn default_message(status: u16) -> String {
+    reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map_or_else(
+            || format!("HTTP {status}"),
+            |reason| format!("HTTP {status} {reason}"),
+        )
+}
+
+/// The start of a body for an error message, at most [`BODY_EXCERPT_CHARS`] characters.
+pub(crate) fn excerpt(body: &[u8], withhold: bool) -> String {
+    if withhold {
+        return format!("<{} bytes withheld: may hold a token>", body.len());
+    }
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return "<empty body>".to_string();
+    }
+    let mut chars = text.chars();
+    let mut excerpt: String = chars.by_ref().take(BODY_EXCERPT_CHARS).collect();
+    if chars.next().is_some() {
+        excerpt.push_str("...");
+    }
+    excerpt
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(status: u16, body: &str) -> String {
+        match decode("v1/devices", status, body.as_bytes(), false) {
+            Ok(Reply::Success(data)) => format!("success {data}"),
+            Ok(Reply::Failure(f)) => format!(
+                "failure status={} code={:?} message={:?}",
+                f.status, f.code, f.message
+            ),
+            Err(err) => format!("error {err}"),
+        }
+    }
+
+    #[test]
+    fn envelopes_and_statuses() {
+        let cases = [
+            (200, r#"{"code":0,"message":"success","data":{"a":1}}"#),
+            (200, r#"{"code":0}"#),
+            (200, r#"{"code":"0","data":[1]}"#),
+            (200, r#"{"code":10000,"message":"too many requests"}"#),
+            (200, r#"{"code":10104,"msg":"wrong password","data":null}"#),
+            (401, r#"{"code":401,"message":"token expired"}"#),
+            (401, ""),
+            (404, "<html>Not Found</html>"),
+            (502, "<html><body>Bad gateway</body></html>"),
+            (500, r#"{"code":500,"message":"internal"}"#),
+            (200, "<html>maintenance</html>"),
+            (200, r#"{"code":0,"data":{"deviceId":"d1","tempera"#),
+            (200, r#"{"data":{}}"#),
+            (200, ""),
+        ];
+        let lines: Vec<String> = cases
+            .iter()
+            .map(|(status, body)| format!("{status} {body:?} => {}", check(*status, body)))
+            .collect();
+        insta::assert_snapshot!(lines.join("\n"));
+    }
+
+    #[test]
+    fn excerpts_are_truncated_or_withheld() {
+        let long = "x".repeat(1000);
+        let excerpt = excerpt(long.as_bytes(), false);
+        assert_eq!(excerpt.len(), BODY_EXCERPT_CHARS + 3);
+        assert!(excerpt.ends_with("..."));
+        let withheld = super::excerpt(br#"{"token":"SECRET"}"#, true);
+        assert!(!withheld.contains("SECRET"));
+    }
+
+    #[test]
+    fn lockout_end_from_data() {
+        let Ok(Reply::Failure(failure)) = decode(
+            "v1/user/login",
+            200,
+            br#"{"code":10000,"message":"locked","data":{"lockedUntil":"2030-01-01T00:00:00Z"}}"#,
+            false,
+        ) else {
+            panic!("expected a failure");
+        };
+        assert!(failure.is_lockout());
+        assert_eq!(
+            failure.locked_until().unwrap().to_string(),
+            "2030-01-01T00:00:00Z"
+        );
+    }
+}
