@@ -592,7 +592,7 @@ mod tests {
         );
         assert_eq!(
             broken_by(
-                "      MOOGO_CACHED_EXPIRES: ${{ secrets.MOOGO_CACHED_EXPIRES }}\n",
+                "          MOOGO_CACHED_EXPIRES: ${{ secrets.MOOGO_CACHED_EXPIRES }}\n",
                 ""
             ),
             [Rule::LiveJob]
