@@ -53,6 +53,8 @@ pub struct CooldownConfig {
     pub marker_file: Option<PathBuf>,
     /// `marker.github_variable`: a repository variable name.
     pub marker_variable: Option<String>,
+    /// `token_env`: the variable holding a token that may write repository variables.
+    pub token_env: String,
 }
 
 /// `[tracker] kind`.
@@ -92,6 +94,8 @@ pub struct TrackerConfig {
     pub labels: Vec<String>,
     /// `path`: the file tracker's JSON file, resolved against the root.
     pub path: PathBuf,
+    /// `token_env`: the variable holding the github tracker's token.
+    pub token_env: String,
 }
 
 /// `[secrets]`: session caching in CI (F6).
@@ -242,6 +246,7 @@ struct RawConfig {
 struct RawCooldown {
     window: String,
     marker: RawMarker,
+    token_env: String,
     #[serde(flatten)]
     unknown: BTreeMap<String, toml::Value>,
 }
@@ -276,6 +281,7 @@ struct RawTracker {
     title: String,
     labels: Vec<String>,
     path: String,
+    token_env: String,
     #[serde(flatten)]
     unknown: BTreeMap<String, toml::Value>,
 }
@@ -348,6 +354,7 @@ impl Validator<'_> {
             window: self.duration("cooldown.window", &raw.cooldown.window)?,
             marker_file: marker.file.as_deref().map(|file| self.root.join(file)),
             marker_variable: marker.github_variable.clone(),
+            token_env: raw.cooldown.token_env.clone(),
         };
         let rules = Rules {
             rate_limit: self.patterns("rate_limit.patterns", &raw.rate_limit.patterns)?,
@@ -365,6 +372,7 @@ impl Validator<'_> {
             title: raw.tracker.title,
             labels: raw.tracker.labels,
             path: self.root.join(raw.tracker.path),
+            token_env: raw.tracker.token_env,
         };
         let secrets = SecretsConfig {
             token_env: raw.secrets.token_env,

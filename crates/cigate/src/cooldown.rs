@@ -12,6 +12,7 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::error::{Error, Result};
+use crate::github_access::Access;
 
 /// Reads a time as RFC 3339 or as `YYYY-MM-DD HH:MM:SS` (also with `T`) in UTC.
 ///
@@ -67,7 +68,12 @@ pub enum MarkerStore {
     /// A file holding the time (the original kept `.github/.rate_limit_marker`).
     File(PathBuf),
     /// A GitHub Actions repository variable, through the REST API.
-    GithubVariable(String),
+    GithubVariable {
+        /// The variable's name.
+        name: String,
+        /// The client, or why there is none.
+        access: Access,
+    },
 }
 
 /// What reading the marker store found.
@@ -86,8 +92,8 @@ impl MarkerStore {
     pub fn location(&self) -> String {
         match self {
             MarkerStore::File(path) => format!("file `{}`", path.display()),
-            MarkerStore::GithubVariable(variable) => {
-                format!("repository variable `{}`", variable)
+            MarkerStore::GithubVariable { name, .. } => {
+                format!("repository variable `{name}`")
             }
         }
     }
@@ -108,7 +114,19 @@ impl MarkerStore {
                     source,
                 }),
             },
-            MarkerStore::GithubVariable(_) => Ok(Stored::Unavailable("todo".into())),
+            MarkerStore::GithubVariable { name, access } => match access {
+                Access::Ready(github) => match github.variables().get(name).await {
+                    Ok(Some(value)) => Ok(Stored::Present(value)),
+                    Ok(None) => Ok(Stored::Absent),
+                    Err(source) => Err(Error::github(
+                        &format!("read repository variable `{name}`"),
+                        source,
+                    )),
+                },
+                Access::Unavailable(reason) => Ok(Stored::Unavailable(format!(
+                    "cannot read repository variable `{name}` ({reason})"
+                ))),
+            },
         }
     }
 
@@ -132,7 +150,21 @@ impl MarkerStore {
                 })?;
                 Ok(None)
             }
-            MarkerStore::GithubVariable(_) => Ok(None),
+            MarkerStore::GithubVariable { name, access } => match access {
+                Access::Ready(github) => {
+                    github
+                        .variables()
+                        .set(name, content)
+                        .await
+                        .map_err(|source| {
+                            Error::github(&format!("set repository variable `{name}`"), source)
+                        })?;
+                    Ok(None)
+                }
+                Access::Unavailable(reason) => Ok(Some(format!(
+                    "would have set repository variable `{name}` to `{content}` ({reason})"
+                ))),
+            },
         }
     }
 
@@ -151,7 +183,17 @@ impl MarkerStore {
                     source,
                 }),
             },
-            MarkerStore::GithubVariable(_) => Ok(None),
+            MarkerStore::GithubVariable { name, access } => match access {
+                Access::Ready(github) => {
+                    github.variables().delete(name).await.map_err(|source| {
+                        Error::github(&format!("delete repository variable `{name}`"), source)
+                    })?;
+                    Ok(None)
+                }
+                Access::Unavailable(reason) => Ok(Some(format!(
+                    "would have deleted repository variable `{name}` ({reason})"
+                ))),
+            },
         }
     }
 }

@@ -131,7 +131,7 @@ pub enum Error {
         action: String,
         /// The cause.
         #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
+        source: Box<crate::github::Error>,
     },
 }
 
@@ -165,6 +165,7 @@ impl Error {
                     .to_owned(),
             ),
             Error::Spawn { .. } => Some("is `sh` on the PATH?".to_owned()),
+            Error::Github { source, .. } => source.hint(),
             _ => None,
         }
     }

@@ -31,8 +31,11 @@ pub mod error;
 pub mod event;
 pub mod exit_code;
 pub mod redaction;
+pub mod report;
 pub mod github;
+pub mod github_access;
 pub mod run;
+pub mod tracker;
 pub mod trigger;
 pub mod verdict;
 
