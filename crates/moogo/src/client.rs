@@ -127,6 +127,7 @@ impl Client {
     /// [`Error::MissingCredentials`], [`Error::InvalidCredentials`],
     /// [`Error::RateLimited`] and request errors.
     pub async fn login(&self) -> Result<Session> {
+        self.inner.transport.lockout.check()?;
         self.inner.auth.session(&self.inner.transport).await
     }
 
@@ -225,10 +226,10 @@ impl Client {
     pub(crate) async fn call_as<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T> {
         let path = call.path.clone();
         let data = self.call(call).await?;
-        serde_json::from_value(data).map_err(|source| Error::Decode {
+        T::deserialize(&data).map_err(|source| Error::Decode {
             path,
             status: 200,
-            body: "<data of an unexpected shape>".to_string(),
+            body: crate::envelope::excerpt(data.to_string().as_bytes(), false),
             source,
         })
     }
@@ -237,6 +238,10 @@ impl Client {
     pub(crate) async fn call(&self, call: Call<'_>) -> Result<Value> {
         if let Some(device_id) = call.device_id {
             self.inner.circuits.check(device_id)?;
+        }
+        if call.authenticated {
+            // Logging in happens here, outside the retry loop: a login is never retried.
+            self.inner.auth.session(&self.inner.transport).await?;
         }
         let result = call
             .retry

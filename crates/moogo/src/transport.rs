@@ -93,7 +93,7 @@ impl Transport {
             Ok::<_, reqwest::Error>((status, body))
         }
         .await;
-        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let latency_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
 
         let (status, body) = match outcome {
             Ok(answer) => answer,

@@ -1,0 +1,12 @@
+//! End-to-end tests of the moogo client against a local mock server.
+
+mod auth;
+mod endpoints;
+mod errors;
+mod lockout;
+mod multiprocess;
+mod resilience;
+mod secrets;
+mod spray;
+mod support;
+mod validation;
