@@ -1,0 +1,13 @@
+//! End-to-end tests of the simulator over HTTP on 127.0.0.1.
+
+mod auth;
+mod binary;
+mod bodies;
+mod configs;
+mod control;
+mod devices;
+mod faults;
+mod logs;
+mod ota;
+mod schedules;
+mod support;
