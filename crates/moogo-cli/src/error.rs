@@ -262,7 +262,10 @@ fn client_hint(error: &moogo::Error) -> Option<String> {
             "every request before then extends the lockout; `moogo lockout status` shows it"
                 .to_owned()
         }
-        E::Unauthorized { .. } | E::MissingCredentials => "run `moogo login` again".to_owned(),
+        E::Unauthorized { .. } => "run `moogo login` again".to_owned(),
+        E::MissingCredentials => {
+            "run `moogo login`, or set MOOGO_EMAIL and MOOGO_PASSWORD".to_owned()
+        }
         E::DeviceOffline { .. } => {
             "check that the device has power and Wi-Fi, then try again".to_owned()
         }
@@ -288,6 +291,9 @@ impl fmt::Display for ClientCause<'_> {
                 "the account is locked out (rate limited) until {} (server said: {message})",
                 render::time(*until)
             )?,
+            moogo::Error::MissingCredentials => {
+                formatter.write_str("not logged in, and no credentials to log in with")?;
+            }
             moogo::Error::LoginPaused { until, .. } => write!(
                 formatter,
                 "the service rejected the session several times, so logins are paused until {}",

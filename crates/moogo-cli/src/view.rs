@@ -290,29 +290,33 @@ pub struct Logs {
 
 impl Human for Logs {
     fn write_human(&self, out: &mut dyn Write) -> io::Result<()> {
-        if self.entries.is_empty() {
-            writeln!(
+        let pages = self
+            .total
+            .map(|total| total.div_ceil(u64::from(self.page_size.max(1))));
+        match (self.entries.is_empty(), self.total, pages) {
+            (true, Some(total @ 1..), Some(pages)) => writeln!(
                 out,
-                "No log entries on page {} for {}.",
-                self.page, self.device_name
-            )?;
-        } else {
-            let mut table = Table::new(["TIME", "EVENT", "DETAILS"]);
-            for entry in &self.entries {
-                table.row([
-                    entry.time.map_or_else(|| "-".to_owned(), render::time),
-                    entry.event.clone(),
-                    entry.details.clone().unwrap_or_default(),
-                ]);
+                "No log entries on page {} for {}; there are {total} entries on {pages} pages of {}.",
+                self.page, self.device_name, self.page_size
+            ),
+            (true, ..) => writeln!(out, "No log entries for {}.", self.device_name),
+            (false, total, pages) => {
+                let mut table = Table::new(["TIME", "EVENT", "DETAILS"]);
+                for entry in &self.entries {
+                    table.row([
+                        entry.time.map_or_else(|| "-".to_owned(), render::time),
+                        entry.event.clone(),
+                        entry.details.clone().unwrap_or_default(),
+                    ]);
+                }
+                table.write_to(out)?;
+                match (total, pages) {
+                    (Some(total), Some(pages)) => {
+                        writeln!(out, "Page {} of {pages} ({total} entries).", self.page)
+                    }
+                    _ => writeln!(out, "Page {}.", self.page),
+                }
             }
-            table.write_to(out)?;
-        }
-        match self.total {
-            Some(total) => {
-                let pages = total.div_ceil(u64::from(self.page_size.max(1))).max(1);
-                writeln!(out, "Page {} of {pages} ({total} entries).", self.page)
-            }
-            None => writeln!(out, "Page {}.", self.page),
         }
     }
 }

@@ -20,6 +20,14 @@ use crate::selector::DeviceSelector;
 ///
 /// Whatever the command ran into; see [`Error`].
 pub async fn run(command: Command, context: &Context, output: &mut Output<'_>) -> Result<()> {
+    if context.is_simulated() && !matches!(command, Command::Login(_)) {
+        // The demo is logged in from the start, so that `session show` has something to show.
+        let client = context.client()?;
+        client
+            .login()
+            .await
+            .map_err(Error::service("log in to the simulator's demo account"))?;
+    }
     match command {
         Command::Login(args) => account::login(args, context, output).await,
         Command::Logout => account::logout(context, output),
