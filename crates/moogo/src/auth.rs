@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use crate::clock::SharedClock;
 use crate::envelope::Reply;
 use crate::error::{Error, Result};
-use crate::session::Session;
+use crate::session::{REFRESH_MARGIN, Session};
 use crate::store::{SessionStore, StoreLock};
 use crate::transport::{Exchange, Transport};
 
@@ -49,6 +49,43 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// The session in use and when to refresh it.
+#[derive(Debug)]
+struct Current {
+    session: Session,
+    refresh_at: Timestamp,
+}
+
+impl Current {
+    /// A session from elsewhere: refreshed in its last hour.
+    fn restored(session: Session) -> Self {
+        let refresh_at = session
+            .expires_at()
+            .checked_sub(REFRESH_MARGIN)
+            .unwrap_or(Timestamp::MIN);
+        Self {
+            session,
+            refresh_at,
+        }
+    }
+
+    /// A session from this client's login: refreshed in its last hour, or
+    /// after half its life if it lives less than two hours, so that a short
+    /// token never makes every call log in.
+    fn logged_in(session: Session, at: Timestamp) -> Self {
+        let lifetime = session.expires_at().duration_since(at);
+        let margin = REFRESH_MARGIN.min(lifetime / 2);
+        let refresh_at = session
+            .expires_at()
+            .checked_sub(margin)
+            .unwrap_or(Timestamp::MIN);
+        Self {
+            session,
+            refresh_at,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct LoginLimits {
     relogins: VecDeque<Timestamp>,
@@ -62,7 +99,7 @@ pub(crate) struct Auth {
     credentials: Option<Credentials>,
     store: Option<Arc<dyn SessionStore>>,
     clock: SharedClock,
-    current: Mutex<Option<Session>>,
+    current: Mutex<Option<Current>>,
     login_turn: tokio::sync::Mutex<()>,
     limits: Mutex<LoginLimits>,
 }
@@ -78,7 +115,7 @@ impl Auth {
             credentials,
             store,
             clock,
-            current: Mutex::new(session),
+            current: Mutex::new(session.map(Current::restored)),
             login_turn: tokio::sync::Mutex::new(()),
             limits: Mutex::new(LoginLimits::default()),
         }
@@ -86,19 +123,21 @@ impl Auth {
 
     /// The session in memory, whatever its age.
     pub(crate) fn current(&self) -> Option<Session> {
-        self.current
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        current.as_ref().map(|c| c.session.clone())
     }
 
     fn fresh_current(&self) -> Option<Session> {
         let now = self.clock.now();
-        self.current().filter(|s| !s.needs_refresh(now))
+        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        current
+            .as_ref()
+            .filter(|c| now < c.refresh_at)
+            .map(|c| c.session.clone())
     }
 
-    fn set_current(&self, session: &Session) {
-        *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(session.clone());
+    fn set_current(&self, current: Current) {
+        *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(current);
     }
 
     /// A session valid for more than an hour: from memory, the store, or a login.
@@ -112,7 +151,7 @@ impl Auth {
         }
         if let Some(session) = self.load_fresh(None).await? {
             tracing::info!(user_id = session.user_id(), expires_at = %session.expires_at(), "session reused from the store");
-            self.set_current(&session);
+            self.set_current(Current::restored(session.clone()));
             return Ok(session);
         }
         self.login_locked(transport, None).await
@@ -147,19 +186,20 @@ impl Auth {
                 user_id = session.user_id(),
                 "session reused: logged in by another client"
             );
-            self.set_current(&session);
+            self.set_current(Current::restored(session.clone()));
             return Ok(session);
         }
         if rejected.is_some() {
             self.count_relogin()?;
         }
+        let logged_in_at = self.clock.now();
         let session = self.login(transport, &credentials).await?;
         if let Some(store) = &self.store {
             let store = Arc::clone(store);
             let to_save = session.clone();
             spawn_blocking(move || store.save(&to_save)).await?;
         }
-        self.set_current(&session);
+        self.set_current(Current::logged_in(session.clone(), logged_in_at));
         Ok(session)
     }
 

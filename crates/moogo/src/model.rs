@@ -693,4 +693,48 @@ mod tests {
             "page=2&pageSize=20&startDate=2026-07-01&endDate=2026-07-31"
         );
     }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            ".{0,12}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..3).prop_map(Value::from),
+                proptest::collection::btree_map("[a-z]{1,4}", inner, 0..3)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_field_values_decode(values in proptest::collection::vec(json_value(), 17)) {
+            let keys = ["deviceId", "deviceName", "deviceModel", "onlineStatus", "runStatus",
+                "firmware", "rssi", "temperature", "humidity", "liquid_level", "water_level",
+                "liquidConcentration", "mixRatio", "latestSprayingDuration", "latestSprayingEnd",
+                "hour", "repeatSet"];
+            let object: Map<String, Value> = keys.iter().map(|k| k.to_string()).zip(values).collect();
+            let value = Value::Object(object);
+            serde_json::from_value::<DeviceStatus>(value.clone()).unwrap();
+            serde_json::from_value::<Schedule>(value.clone()).unwrap();
+            serde_json::from_value::<DeviceConfig>(value.clone()).unwrap();
+            serde_json::from_value::<LogEntry>(value).unwrap();
+        }
+
+        #[test]
+        fn seconds_and_milliseconds_agree(seconds in 0i64..4_000_000_000) {
+            let from_seconds = lenient::unix_to_timestamp(seconds);
+            let from_millis = lenient::unix_to_timestamp(seconds * 1000);
+            if seconds * 1000 > 1_000_000_000_000 {
+                proptest::prop_assert_eq!(from_seconds, from_millis);
+            }
+        }
+    }
 }

@@ -197,3 +197,21 @@ async fn the_cached_environment_session_is_used() {
     client.devices().await.unwrap();
     server.verify().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_short_lived_token_is_not_refreshed_on_every_call() {
+    let server = MockServer::start().await;
+    let short = ok(json!({"token": TOKEN, "userId": "user-1", "ttl": 1800}));
+    mount_login(&server, short, 2).await;
+    mount_devices(&server, TOKEN).await;
+    let client = support::builder(&server).cache(false).build().unwrap();
+    for _ in 0..5 {
+        client.devices().await.unwrap();
+    }
+    assert_eq!(support::n_requests(&server, Some("/v1/user/login")).await, 1);
+    // Refreshed after half of its 30 minutes.
+    tokio::time::advance(Duration::from_secs(15 * 60)).await;
+    client.devices().await.unwrap();
+    client.devices().await.unwrap();
+    server.verify().await;
+}
