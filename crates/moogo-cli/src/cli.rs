@@ -49,16 +49,18 @@ pub struct GlobalOptions {
 
     /// Session file, shared by every `moogo` process; its directory also holds the lockout record.
     ///
-    /// Default: `moogo/session.json` in the user's configuration directory
-    /// (`~/.config/moogo/session.json` on Linux).
-    #[arg(long, global = true, env = "MOOGO_SESSION_FILE", value_name = "FILE")]
+    /// Default: MOOGO_SESSION_FILE, else `moogo/session.json` in the user's
+    /// configuration directory (`~/.config/moogo/session.json` on Linux).
+    /// With `--sim`, only this flag counts: MOOGO_SESSION_FILE is ignored, so
+    /// that the demo never touches a real session.
+    #[arg(long, global = true, value_name = "FILE")]
     pub session: Option<PathBuf>,
 
     /// Print one JSON document on stdout instead of text for people.
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Log more to stderr (`-v` requests, `-vv` everything).
+    /// Log to stderr: `-v` logins and decisions, `-vv` every request, `-vvv` everything.
     #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
 
@@ -118,8 +120,8 @@ pub enum Command {
 /// Arguments of `moogo login`.
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    /// Account email; default MOOGO_EMAIL, else a prompt.
-    #[arg(long, env = "MOOGO_EMAIL", value_name = "EMAIL")]
+    /// Account email; default MOOGO_EMAIL, else a prompt (with `--sim`: the demo account).
+    #[arg(long, value_name = "EMAIL")]
     pub email: Option<String>,
 }
 

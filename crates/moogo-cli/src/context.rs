@@ -6,6 +6,7 @@
 //! them all and a lockout stops them all.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use moogo::{FileStore, SessionStore};
@@ -27,6 +28,7 @@ pub struct Context {
     session_file: PathBuf,
     base_url: Option<String>,
     demo_credentials: Option<(&'static str, &'static str)>,
+    client: OnceLock<moogo::Client>,
     simulator: Option<moogo_sim::SimHandle>,
     // Dropped last: the simulator's session lives here.
     _temporary_dir: Option<tempfile::TempDir>,
@@ -55,10 +57,14 @@ impl Context {
                 .join("session.json"),
         };
         Ok(Context {
-            base_url: options.base_url.clone(),
+            base_url: options
+                .base_url
+                .clone()
+                .filter(|url| !url.trim().is_empty()),
             options,
             session_file,
             demo_credentials: None,
+            client: OnceLock::new(),
             simulator: None,
             _temporary_dir: None,
         })
@@ -88,6 +94,7 @@ impl Context {
             options,
             session_file,
             demo_credentials: Some((moogo_sim::DEMO_EMAIL, moogo_sim::DEMO_PASSWORD)),
+            client: OnceLock::new(),
             simulator: Some(simulator),
             _temporary_dir: temporary_dir,
         })
@@ -151,17 +158,23 @@ impl Context {
 
     /// The client for a command: the shared session file, and the credentials
     /// from the environment (MOOGO_EMAIL, MOOGO_PASSWORD) or the demo account,
-    /// used only when no stored session is valid.
+    /// used only when no stored session is valid. Built once, then shared.
     ///
     /// # Errors
     ///
     /// The base URL is not a URL.
     pub fn client(&self) -> Result<moogo::Client> {
+        if let Some(client) = self.client.get() {
+            return Ok(client.clone());
+        }
         let mut builder = self.client_builder().session_file(&self.session_file);
         if let Some((email, password)) = self.demo_credentials {
             builder = builder.credentials(email, password);
         }
-        builder.build().map_err(Error::service("set up the client"))
+        let client = builder
+            .build()
+            .map_err(Error::service("set up the client"))?;
+        Ok(self.client.get_or_init(|| client).clone())
     }
 }
 

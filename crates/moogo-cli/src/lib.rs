@@ -35,7 +35,7 @@ mod render;
 mod selector;
 mod view;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use clap::CommandFactory;
 
@@ -53,8 +53,13 @@ pub use error::{Error, Result};
 pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
     init_logging(&cli.global);
     if let cli::Command::Completions(args) = &cli.command {
-        clap_complete::generate(args.shell, &mut Cli::command(), "moogo", stdout);
-        return Ok(());
+        // Generated into memory first: the generators panic when a write fails.
+        let mut script = Vec::new();
+        clap_complete::generate(args.shell, &mut Cli::command(), "moogo", &mut script);
+        return stdout
+            .write_all(&script)
+            .and_then(|()| stdout.flush())
+            .map_err(Error::Output);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -79,8 +84,10 @@ fn init_logging(options: &cli::GlobalOptions) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();

@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 use crate::render::Output;
 use crate::view;
 
+/// The environment variable holding the email for `moogo login`.
+const EMAIL_VARIABLE: &str = "MOOGO_EMAIL";
+
 /// The environment variable holding the password for `moogo login`.
 const PASSWORD_VARIABLE: &str = "MOOGO_PASSWORD";
 
@@ -27,6 +30,7 @@ pub(super) async fn login(
     let (email, password) = match (args.email, context.demo_credentials()) {
         (None, Some((email, password))) => (email.to_owned(), password.to_owned()),
         (email, _) => {
+            let email = email.or_else(|| std::env::var(EMAIL_VARIABLE).ok());
             let email = match email.filter(|email| !email.trim().is_empty()) {
                 Some(email) => email,
                 None => prompt_email()?,
@@ -78,7 +82,7 @@ fn reusable_session(store: &moogo::FileStore, email: &str) -> Result<Option<moog
 fn prompt_email() -> Result<String> {
     let missing = Error::MissingCredential {
         what: "email",
-        variable: "MOOGO_EMAIL (or --email)",
+        variable: "MOOGO_EMAIL (or give --email)",
     };
     if !std::io::stdin().is_terminal() {
         return Err(missing);
