@@ -230,7 +230,13 @@ pub fn classify(rules: &Rules, input: &Input<'_>) -> Classification {
         let evidence = junit_failures
             .iter()
             .take(MAX_EVIDENCE)
-            .map(|failure| shorten(failure.headline()))
+            .map(|failure| {
+                shorten(&format!(
+                    "test `{}` failed: {}",
+                    failure.name,
+                    failure.headline()
+                ))
+            })
             .collect();
         return Classification::new(Outcome::Failed, evidence);
     }
@@ -569,7 +575,7 @@ mod tests {
         assert_eq!(classification.outcome, Outcome::Failed);
         assert_eq!(
             classification.evidence,
-            ["assertion `left == right` failed"]
+            ["test `it::devices::lists_devices` failed: assertion `left == right` failed"]
         );
 
         let classification = classify_files("thread panicked\n", Some(JUNIT_RATE_LIMITED), None);

@@ -26,7 +26,8 @@ pub const DEFAULT_CONFIG: &str = include_str!("default-config.toml");
 pub struct Config {
     /// The file it was read from.
     pub path: PathBuf,
-    /// The directory relative paths start from, and where checks run: the file's directory.
+    /// The directory relative paths start from, and where checks run: the file's directory
+    /// (empty for a file in the current directory).
     pub root: PathBuf,
     /// `[cooldown]`.
     pub cooldown: CooldownConfig,
@@ -195,10 +196,9 @@ impl Config {
             }
         }
         let raw = RawConfig::deserialize(toml::Value::Table(merged)).map_err(syntax)?;
-        let root = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-            _ => PathBuf::from("."),
-        };
+        // An empty root keeps relative paths short (`.cigate/x`, not `./.cigate/x`); commands
+        // run in `.` then.
+        let root = path.parent().map(Path::to_owned).unwrap_or_default();
         Validator {
             path,
             root: &root,

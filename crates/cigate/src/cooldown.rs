@@ -63,16 +63,27 @@ pub fn format_time(time: Timestamp) -> String {
 }
 
 /// Where the marker is kept.
+// One store exists per invocation: the size of the GitHub variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum MarkerStore {
     /// A file holding the time (the original kept `.github/.rate_limit_marker`).
     File(PathBuf),
     /// A GitHub Actions repository variable, through the REST API.
+    ///
+    /// A workflow can pass the variable's value in the environment variable of the same name
+    /// (`RATE_LIMIT_MARKER: ${{ vars.RATE_LIMIT_MARKER }}`): reading then needs no API call and
+    /// no token, and an empty value means "no marker". Writes go through the API and are
+    /// remembered, so that later reads in the same process see them.
     GithubVariable {
         /// The variable's name.
         name: String,
         /// The client, or why there is none.
         access: Access,
+        /// The value the workflow passed in the environment, if it did.
+        passed: Option<String>,
+        /// What this process wrote last, which later reads return.
+        written: std::sync::Arc<std::sync::Mutex<Option<Stored>>>,
     },
 }
 
@@ -114,19 +125,36 @@ impl MarkerStore {
                     source,
                 }),
             },
-            MarkerStore::GithubVariable { name, access } => match access {
-                Access::Ready(github) => match github.variables().get(name).await {
-                    Ok(Some(value)) => Ok(Stored::Present(value)),
-                    Ok(None) => Ok(Stored::Absent),
-                    Err(source) => Err(Error::github(
-                        &format!("read repository variable `{name}`"),
-                        source,
-                    )),
-                },
-                Access::Unavailable(reason) => Ok(Stored::Unavailable(format!(
-                    "cannot read repository variable `{name}` ({reason})"
-                ))),
-            },
+            MarkerStore::GithubVariable {
+                name,
+                access,
+                passed,
+                written,
+            } => {
+                if let Some(stored) = written.lock().map(|guard| guard.clone()).ok().flatten() {
+                    return Ok(stored);
+                }
+                if let Some(value) = passed {
+                    return Ok(if value.trim().is_empty() {
+                        Stored::Absent
+                    } else {
+                        Stored::Present(value.clone())
+                    });
+                }
+                match access {
+                    Access::Ready(github) => match github.variables().get(name).await {
+                        Ok(Some(value)) => Ok(Stored::Present(value)),
+                        Ok(None) => Ok(Stored::Absent),
+                        Err(source) => Err(Error::github(
+                            &format!("read repository variable `{name}`"),
+                            source,
+                        )),
+                    },
+                    Access::Unavailable(reason) => Ok(Stored::Unavailable(format!(
+                        "cannot read repository variable `{name}` ({reason})"
+                    ))),
+                }
+            }
         }
     }
 
@@ -150,7 +178,12 @@ impl MarkerStore {
                 })?;
                 Ok(None)
             }
-            MarkerStore::GithubVariable { name, access } => match access {
+            MarkerStore::GithubVariable {
+                name,
+                access,
+                written,
+                ..
+            } => match access {
                 Access::Ready(github) => {
                     github
                         .variables()
@@ -159,6 +192,9 @@ impl MarkerStore {
                         .map_err(|source| {
                             Error::github(&format!("set repository variable `{name}`"), source)
                         })?;
+                    if let Ok(mut guard) = written.lock() {
+                        *guard = Some(Stored::Present(content.to_owned()));
+                    }
                     Ok(None)
                 }
                 Access::Unavailable(reason) => Ok(Some(format!(
@@ -183,11 +219,19 @@ impl MarkerStore {
                     source,
                 }),
             },
-            MarkerStore::GithubVariable { name, access } => match access {
+            MarkerStore::GithubVariable {
+                name,
+                access,
+                written,
+                ..
+            } => match access {
                 Access::Ready(github) => {
                     github.variables().delete(name).await.map_err(|source| {
                         Error::github(&format!("delete repository variable `{name}`"), source)
                     })?;
+                    if let Ok(mut guard) = written.lock() {
+                        *guard = Some(Stored::Absent);
+                    }
                     Ok(None)
                 }
                 Access::Unavailable(reason) => Ok(Some(format!(

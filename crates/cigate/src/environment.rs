@@ -62,6 +62,11 @@ impl Environment {
             .filter(|value| !value.is_empty())
     }
 
+    /// The value of a variable when it is set, even to the empty string.
+    pub fn get_raw(&self, key: &str) -> Option<&str> {
+        self.vars.get(key).map(String::as_str)
+    }
+
     /// Whether cigate runs inside GitHub Actions (`GITHUB_ACTIONS=true`).
     pub fn is_github_actions(&self) -> bool {
         self.get("GITHUB_ACTIONS") == Some("true")

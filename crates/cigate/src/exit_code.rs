@@ -14,7 +14,7 @@ pub const FAILURE: i32 = 1;
 /// configuration, a file that could not be written, a GitHub call that failed.
 pub const ERROR: i32 = 2;
 
-/// `cooldown check`: the rate-limit cooldown is active (or its marker is unreadable and the
+/// `cooldown check --strict`: the rate-limit cooldown is active (or its marker is unreadable and the
 /// check fails closed), so the gated checks must not run now.
 pub const COOLDOWN_ACTIVE: i32 = 3;
 

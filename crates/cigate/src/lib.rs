@@ -23,18 +23,23 @@
 #![warn(missing_docs)]
 
 pub mod classify;
+pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod context;
 pub mod cooldown;
 pub mod environment;
 pub mod error;
 pub mod event;
 pub mod exit_code;
-pub mod redaction;
-pub mod report;
 pub mod github;
 pub mod github_access;
+pub mod pipeline;
+pub mod record;
+pub mod redaction;
+pub mod report;
 pub mod run;
+pub mod secrets;
 pub mod tracker;
 pub mod trigger;
 pub mod verdict;
