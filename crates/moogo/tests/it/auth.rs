@@ -208,7 +208,10 @@ async fn a_short_lived_token_is_not_refreshed_on_every_call() {
     for _ in 0..5 {
         client.devices().await.unwrap();
     }
-    assert_eq!(support::n_requests(&server, Some("/v1/user/login")).await, 1);
+    assert_eq!(
+        support::n_requests(&server, Some("/v1/user/login")).await,
+        1
+    );
     // Refreshed after half of its 30 minutes.
     tokio::time::advance(Duration::from_secs(15 * 60)).await;
     client.devices().await.unwrap();

@@ -7,6 +7,7 @@ mod lockout;
 mod multiprocess;
 mod resilience;
 mod secrets;
+mod sim;
 mod spray;
 mod support;
 mod validation;
