@@ -111,7 +111,7 @@ impl Accounts {
         if account.is_locked(now) {
             counters.failed_login();
             account.locked_until = Some(lock_until);
-            return Err(ApiError::rate_limited());
+            return Err(ApiError::rate_limited(rules.lockout_window));
         }
         if account.password != password {
             counters.failed_login();
@@ -120,7 +120,7 @@ impl Accounts {
                 account.failed_logins = 0;
                 account.locked_until = Some(lock_until);
                 counters.lockout();
-                return Err(ApiError::rate_limited());
+                return Err(ApiError::rate_limited(rules.lockout_window));
             }
             return Err(ApiError::invalid_credentials());
         }
@@ -156,7 +156,7 @@ impl Accounts {
             .and_then(|token| self.tokens.get_mut(token))
             .ok_or_else(ApiError::unauthorized)?;
         if self.accounts[info.account].is_locked(now) {
-            return Err(ApiError::rate_limited());
+            return Err(ApiError::rate_limited(rules.lockout_window));
         }
         if now >= info.expires_at {
             return Err(ApiError::unauthorized());

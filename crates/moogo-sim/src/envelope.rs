@@ -7,6 +7,7 @@
 //! produces the HTTP-status form.
 
 use std::borrow::Cow;
+use std::time::Duration;
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -105,11 +106,14 @@ impl ApiError {
         Self::new(INVALID_CREDENTIALS, "incorrect email or password")
     }
 
-    /// A locked account.
-    pub(crate) fn rate_limited() -> Self {
+    /// A locked account; `window` is how long a lockout lasts.
+    pub(crate) fn rate_limited(window: Duration) -> Self {
         Self::new(
             RATE_LIMITED,
-            "too many failed login attempts, the account is locked for 24 hours",
+            format!(
+                "too many failed login attempts, the account is locked for {}",
+                spelled_out(window)
+            ),
         )
     }
 
@@ -140,8 +144,41 @@ impl ApiError {
     }
 }
 
+/// `24 hours`, `1 hour`, or humantime's form for anything that is not whole hours.
+fn spelled_out(window: Duration) -> String {
+    match window.as_secs() {
+        3600 => "1 hour".to_owned(),
+        seconds if seconds > 0 && seconds % 3600 == 0 && window.subsec_nanos() == 0 => {
+            format!("{} hours", seconds / 3600)
+        }
+        _ => humantime::format_duration(window).to_string(),
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         envelope_with_status(self.status, self.code, &self.message, ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lockout_messages_spell_the_window_out() {
+        let message = |seconds| ApiError::rate_limited(Duration::from_secs(seconds)).message;
+        assert_eq!(
+            message(86_400),
+            "too many failed login attempts, the account is locked for 24 hours"
+        );
+        assert_eq!(
+            message(3600),
+            "too many failed login attempts, the account is locked for 1 hour"
+        );
+        assert_eq!(
+            message(90),
+            "too many failed login attempts, the account is locked for 1m 30s"
+        );
     }
 }

@@ -299,7 +299,7 @@ impl FromStr for FaultSpec {
                 "route" => route = Some(RoutePattern::parse(value).map_err(invalid)?),
                 "times" => {
                     times = Some(value.trim().parse::<u64>().map_err(|_| {
-                        invalid(format!("times `{value}` is not a positive integer"))
+                        invalid(format!("times `{value}` is not a whole number such as 2"))
                     })?);
                 }
                 other => {

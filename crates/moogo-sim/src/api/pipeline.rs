@@ -93,7 +93,9 @@ fn fault_response(kind: &FaultKind) -> Response {
 
 fn code_message(code: i64) -> String {
     match code {
-        envelope::RATE_LIMITED => ApiError::rate_limited().message.into_owned(),
+        envelope::RATE_LIMITED => ApiError::rate_limited(std::time::Duration::from_secs(24 * 3600))
+            .message
+            .into_owned(),
         envelope::INVALID_CREDENTIALS => ApiError::invalid_credentials().message.into_owned(),
         envelope::DEVICE_OFFLINE => ApiError::device_offline().message.into_owned(),
         envelope::UNAUTHORIZED => ApiError::unauthorized().message.into_owned(),

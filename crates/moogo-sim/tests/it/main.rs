@@ -8,6 +8,7 @@ mod control;
 mod devices;
 mod faults;
 mod logs;
+mod messages;
 mod ota;
 mod schedules;
 mod support;

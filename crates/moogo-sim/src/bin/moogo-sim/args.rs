@@ -41,6 +41,11 @@ pub(crate) struct Args {
 }
 
 impl Args {
+    /// Whether the simulator serves the demo world, whose credentials are worth printing.
+    pub(crate) fn is_demo_world(&self) -> bool {
+        self.world.is_none()
+    }
+
     /// The simulator configuration these arguments describe.
     pub(crate) fn into_config(self) -> moogo_sim::Result<SimConfig> {
         let world = match &self.world {
