@@ -14,16 +14,35 @@ use tokio::time::Instant;
 /// A monotonic wall clock that tests can move forward.
 #[derive(Debug)]
 pub(crate) struct Clock {
-    start_instant: Instant,
+    start: Start,
     start_wall: Timestamp,
     offset_nanos: AtomicU64,
 }
 
+/// Where elapsed time comes from.
+#[derive(Debug, Clone, Copy)]
+enum Start {
+    /// Tokio's clock of the calling runtime, which a test may pause.
+    Tokio(Instant),
+    /// The operating system's monotonic clock, whatever runtime asks.
+    Real(std::time::Instant),
+}
+
 impl Clock {
-    /// Starts a clock at the current wall time.
+    /// Starts a clock at the current wall time that follows tokio's clock.
     pub(crate) fn start() -> Self {
+        Self::with_start(Start::Tokio(Instant::now()))
+    }
+
+    /// Starts a clock at the current wall time that follows the operating system's clock,
+    /// for a simulator that callers on other runtimes (paused or not) share.
+    pub(crate) fn start_real() -> Self {
+        Self::with_start(Start::Real(std::time::Instant::now()))
+    }
+
+    fn with_start(start: Start) -> Self {
         Self {
-            start_instant: Instant::now(),
+            start,
             start_wall: Timestamp::now(),
             offset_nanos: AtomicU64::new(0),
         }
@@ -31,7 +50,11 @@ impl Clock {
 
     /// The current simulated wall time.
     pub(crate) fn now(&self) -> Timestamp {
-        let elapsed = self.start_instant.elapsed().saturating_add(self.offset());
+        let elapsed = match self.start {
+            Start::Tokio(start) => start.elapsed(),
+            Start::Real(start) => start.elapsed(),
+        };
+        let elapsed = elapsed.saturating_add(self.offset());
         self.start_wall
             .saturating_add(elapsed)
             .unwrap_or(Timestamp::MAX)

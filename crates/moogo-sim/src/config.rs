@@ -39,6 +39,8 @@ pub struct SimConfig {
     pub(crate) request_budget: Option<u64>,
     pub(crate) faults: Vec<FaultSpec>,
     pub(crate) world: World,
+    /// Follow the operating system's clock rather than tokio's (see `spawn_on_thread`).
+    pub(crate) real_time: bool,
 }
 
 impl Default for SimConfig {
@@ -53,6 +55,7 @@ impl Default for SimConfig {
             request_budget: None,
             faults: Vec::new(),
             world: World::default(),
+            real_time: false,
         }
     }
 }

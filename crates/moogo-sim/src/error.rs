@@ -68,6 +68,13 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// The background thread of [`spawn_on_thread`](crate::spawn_on_thread) could not start.
+    #[error("cannot start the simulator's thread")]
+    Thread {
+        /// What the operating system said.
+        #[source]
+        source: io::Error,
+    },
     /// A setting is out of range.
     #[error("invalid setting `{name}`: {reason}")]
     InvalidSetting {

@@ -81,7 +81,7 @@ use std::sync::Arc;
 pub use config::{SimConfig, parse_listen_addr, parse_transition_ms};
 pub use error::{Error, Result};
 pub use fault::{FaultKind, FaultSpec};
-pub use server::{SimHandle, spawn};
+pub use server::{SimHandle, spawn, spawn_on_thread};
 pub use stats::Stats;
 pub use world::World;
 

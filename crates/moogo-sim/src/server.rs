@@ -77,6 +77,66 @@ pub async fn spawn(config: SimConfig) -> Result<SimHandle> {
     })
 }
 
+/// Starts a simulator on a thread of its own, with its own tokio runtime, and returns once
+/// it accepts connections.
+///
+/// Unlike [`spawn`], the simulator outlives the runtime of the caller, so one simulator can
+/// serve every test of a test binary (each `#[tokio::test]` has a runtime of its own), for
+/// example from a `static` [`OnceLock`](std::sync::OnceLock). Its clock follows the operating
+/// system's clock, not a paused tokio clock; move it with [`SimHandle::advance_clock`]. The
+/// simulator stops when the handle is dropped or shut down.
+///
+/// # Errors
+///
+/// As for [`spawn`], plus [`Error::Thread`] when the thread or its runtime cannot start.
+///
+/// # Examples
+///
+/// ```
+/// let sim = moogo_sim::spawn_on_thread(moogo_sim::SimConfig::default())?;
+/// // Any runtime, or none, can talk to it now.
+/// assert!(sim.base_url().starts_with("http://127.0.0.1:"));
+/// # Ok::<(), moogo_sim::Error>(())
+/// ```
+pub fn spawn_on_thread(mut config: SimConfig) -> Result<SimHandle> {
+    config.real_time = true;
+    let (ready, started) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("moogo-sim".to_owned())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(source) => {
+                    let _ = ready.send(Err(Error::Thread { source }));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                match spawn(config).await {
+                    Ok(mut handle) => {
+                        let server = handle.task.take();
+                        let _ = ready.send(Ok(handle));
+                        if let Some(server) = server {
+                            let _ = server.await;
+                        }
+                    }
+                    Err(error) => {
+                        let _ = ready.send(Err(error));
+                    }
+                }
+            });
+        })
+        .map_err(|source| Error::Thread { source })?;
+    started.recv().unwrap_or_else(|_| {
+        Err(Error::Thread {
+            source: io::Error::other("the simulator's thread ended before it started"),
+        })
+    })
+}
+
 /// A running simulator: its address, its clock, its counters and its fault controls.
 ///
 /// Dropping the handle stops the simulator; [`SimHandle::shutdown`] also waits for it.

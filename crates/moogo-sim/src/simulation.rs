@@ -37,7 +37,11 @@ pub(crate) struct Simulation {
 impl Simulation {
     /// Starts the world of `config` at the current time.
     pub(crate) fn new(config: SimConfig) -> Arc<Self> {
-        let clock = Clock::start();
+        let clock = if config.real_time {
+            Clock::start_real()
+        } else {
+            Clock::start()
+        };
         let state = State::build(&config.world, clock.now());
         let liquids = envelope_bytes(json!(config.world.liquids));
         let recommended: Vec<_> = config

@@ -12,3 +12,4 @@ mod messages;
 mod ota;
 mod schedules;
 mod support;
+mod thread;
