@@ -30,6 +30,8 @@ pub(crate) const LOGIN_PATH: &str = "v1/user/login";
 const MAX_RELOGINS: usize = 3;
 /// The window of the re-login limit, and how long logins pause after it.
 const RELOGIN_WINDOW: SignedDuration = SignedDuration::from_mins(5);
+/// How long to wait before trying a failed proactive refresh again.
+const REFRESH_RETRY: SignedDuration = SignedDuration::from_mins(5);
 /// Token lifetime when the login answer has no `ttl` (about a year).
 const DEFAULT_TTL_SECS: i64 = 31_536_000;
 
@@ -154,7 +156,26 @@ impl Auth {
             self.set_current(Current::restored(session.clone()));
             return Ok(session);
         }
-        self.login_locked(transport, None).await
+        match self.login_locked(transport, None).await {
+            Ok(session) => Ok(session),
+            Err(err) => self.defer_refresh(&err).ok_or(err),
+        }
+    }
+
+    /// After a proactive refresh failed for a transient reason, keeps using
+    /// the current session while it is valid and retries the refresh only
+    /// after [`REFRESH_RETRY`], so that a flaky service does not draw a login
+    /// on every call.
+    fn defer_refresh(&self, err: &Error) -> Option<Session> {
+        if !err.is_transient() {
+            return None;
+        }
+        let now = self.clock.now();
+        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        let current = current.as_mut().filter(|c| !c.session.is_expired(now))?;
+        current.refresh_at = now.checked_add(REFRESH_RETRY).unwrap_or(Timestamp::MAX);
+        tracing::warn!(error = %err, retry_at = %current.refresh_at, "token refresh failed, using the current token meanwhile");
+        Some(current.session.clone())
     }
 
     /// Logs in again after `rejected` drew a 401, within the re-login limit.

@@ -218,3 +218,28 @@ async fn a_short_lived_token_is_not_refreshed_on_every_call() {
     client.devices().await.unwrap();
     server.verify().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_refresh_keeps_the_valid_token_and_waits_before_trying_again() {
+    let server = MockServer::start().await;
+    mount_login(&server, ResponseTemplate::new(503), 1).await;
+    mount_devices(&server, TOKEN).await;
+    let expires = support::start()
+        .checked_add(jiff::SignedDuration::from_mins(30))
+        .unwrap();
+    let client = support::builder(&server)
+        .session(moogo::Session::new(
+            TOKEN,
+            "user-1",
+            support::EMAIL,
+            expires,
+        ))
+        .cache(false)
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        client.devices().await.unwrap();
+    }
+    server.verify().await;
+    assert_eq!(support::n_requests(&server, Some("/v1/devices")).await, 3);
+}

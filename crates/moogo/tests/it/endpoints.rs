@@ -341,3 +341,36 @@ async fn public_data_needs_no_token_or_login() {
         assert!(request.headers.get("token").is_none(), "{}", request.url);
     }
 }
+
+#[tokio::test]
+async fn the_injected_http_client_is_used_as_given() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/devices"))
+        .and(header("x-host-app", "home-assistant"))
+        .respond_with(ok(json!({"items": []})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-host-app", "home-assistant".parse().unwrap());
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .pool_idle_timeout(None)
+        .build()
+        .unwrap();
+    let client = support::builder(&server)
+        .http_client(http.clone())
+        .session(support::session(TOKEN))
+        .build()
+        .unwrap();
+    client.devices().await.unwrap();
+    drop(client);
+    // The host application's client still works after the moogo client is gone.
+    let response = http
+        .get(format!("{}/v1/devices", server.uri()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
