@@ -48,6 +48,15 @@ impl Rules {
             })
     }
 
+    /// The same rules without rate-limit patterns: for checks that do not talk to the
+    /// rate-limited service, where a "rate limited" line (in a diff, say) is no evidence.
+    pub fn without_rate_limit(&self) -> Self {
+        Self {
+            rate_limit: Vec::new(),
+            ..self.clone()
+        }
+    }
+
     fn matches(patterns: &[Regex], line: &str) -> bool {
         patterns.iter().any(|pattern| pattern.is_match(line))
     }

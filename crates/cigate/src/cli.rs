@@ -378,6 +378,7 @@ async fn run(
                 max: Duration::from_secs(300),
             },
             junit: None,
+            detect_rate_limit: true,
         };
         pipeline::run_command(&context, &spec, reporter).await?
     };

@@ -143,6 +143,10 @@ pub struct Check {
     pub requires_env: Vec<String>,
     /// `junit`: a JUnit report the command writes, resolved against the root.
     pub junit: Option<PathBuf>,
+    /// `detect_rate_limit` (default: `cooldown_gated`): whether the check talks to the
+    /// rate-limited service, so that its output is searched for rate-limit evidence. Elsewhere
+    /// (lint, a build) a "rate limited" line is no evidence: it may be a diff of a test.
+    pub detect_rate_limit: bool,
 }
 
 impl Config {
@@ -318,6 +322,7 @@ struct RawCheck {
     #[serde(default)]
     requires_env: Vec<String>,
     junit: Option<String>,
+    detect_rate_limit: Option<bool>,
     #[serde(flatten)]
     unknown: BTreeMap<String, toml::Value>,
 }
@@ -465,6 +470,7 @@ impl Validator<'_> {
             env: raw.env,
             requires_env: raw.requires_env,
             junit: raw.junit.map(|junit| self.root.join(junit)),
+            detect_rate_limit: raw.detect_rate_limit.unwrap_or(raw.cooldown_gated),
         })
     }
 

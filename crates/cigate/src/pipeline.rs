@@ -364,13 +364,14 @@ impl<'a> Steps<'a> {
     async fn recovered(&mut self, result: &CheckResult, reporter: &mut dyn Reporter) -> Result<()> {
         let now = self.context.clock.now();
         let had_marker = !matches!(self.cooldown.status(now).await?.state, State::Clear);
-        if let Some(note) = self.cooldown.clear().await? {
-            message(reporter, Level::Notice, note);
-        } else if had_marker {
+        if had_marker {
+            let note = self.cooldown.clear().await?;
             message(
                 reporter,
                 Level::Notice,
-                format!("`{}` passed: cooldown marker cleared", result.name),
+                note.unwrap_or_else(|| {
+                    format!("`{}` passed: cooldown marker cleared", result.name)
+                }),
             );
         }
         self.decision = None;

@@ -140,6 +140,8 @@ pub struct Spec {
     pub backoff: Backoff,
     /// A JUnit report the command writes.
     pub junit: Option<PathBuf>,
+    /// Whether the output is searched for rate-limit evidence (and the lockout record read).
+    pub detect_rate_limit: bool,
 }
 
 impl Spec {
@@ -158,6 +160,7 @@ impl Spec {
                 max: check.backoff_max,
             },
             junit: check.junit.clone(),
+            detect_rate_limit: check.detect_rate_limit,
         }
     }
 }
@@ -201,6 +204,11 @@ impl Runner {
         })?;
         let started = Instant::now();
         let max_attempts = spec.retries.saturating_add(1);
+        let (rules, lockout_record) = if spec.detect_rate_limit {
+            (self.rules.clone(), self.lockout_record.as_deref())
+        } else {
+            (self.rules.without_rate_limit(), None)
+        };
         let mut attempt = 1;
         loop {
             let command = self.redactor.redact(&spec.command.display()).into_owned();
@@ -223,12 +231,12 @@ impl Runner {
                 .attempt(spec, attempt, &mut log, &log_path, reporter)
                 .await?;
             let Classification { outcome, evidence } = classify::classify(
-                &self.rules,
+                &rules,
                 &classify::Input {
                     exit,
                     output: &output,
                     junit: spec.junit.as_deref(),
-                    lockout_record: self.lockout_record.as_deref(),
+                    lockout_record,
                     now: self.clock.now(),
                 },
             );
@@ -493,7 +501,21 @@ mod tests {
                 max: Duration::ZERO,
             },
             junit: None,
+            detect_rate_limit: true,
         }
+    }
+
+    #[tokio::test]
+    async fn only_checks_that_talk_to_the_service_can_be_rate_limited() {
+        let dir = tempfile::tempdir().unwrap();
+        // A formatting diff that shows a test's source line.
+        let mut lint = spec("echo '+    echo rate limited'; exit 1", 0);
+        lint.detect_rate_limit = false;
+        let result = runner(dir.path(), &[])
+            .run(&lint, &mut Recorder::default())
+            .await
+            .unwrap();
+        assert_eq!(result.outcome, Outcome::Failed);
     }
 
     #[tokio::test]

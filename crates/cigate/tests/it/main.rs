@@ -4,5 +4,6 @@ mod actions;
 mod classify_corpus;
 mod commands;
 mod github;
+mod github_flow;
 mod scenarios;
 mod support;

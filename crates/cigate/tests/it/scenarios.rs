@@ -298,3 +298,18 @@ fn optional_check_without_credentials_is_skipped_with_a_notice() {
     repo.cigate(&["pipeline"]).expect_code(0);
     assert!(repo.path("live-ran").exists());
 }
+
+#[test]
+fn a_rate_limit_line_in_lint_output_is_no_rate_limit() {
+    // Found by running this repository's own pipeline: `cargo fmt --check` printed the diff
+    // of a test that mentions a rate limit. Only checks that talk to the service count.
+    let repo = Repo::scenario();
+    repo.script(
+        "lint.sh",
+        "echo '+    repo.script(\"x.sh\", \"echo rate limited\");'; exit 1",
+    );
+    repo.cigate(&["pipeline"]).expect_code(1);
+    assert_eq!(repo.result("lint")["outcome"], "failed");
+    assert!(!repo.path(".github/.rate_limit_marker").exists());
+    assert!(repo.issues().is_empty());
+}
