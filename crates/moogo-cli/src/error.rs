@@ -309,3 +309,136 @@ impl fmt::Display for ClientCause<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn check(source: moogo::Error, expected_code: u8, expected_report: &str) {
+        let error = Error::service("list the devices")(source);
+        assert_eq!(
+            (error.exit_code(), error.report().as_str()),
+            (expected_code, expected_report)
+        );
+    }
+
+    #[test]
+    fn client_errors_map_to_exit_codes_and_say_what_to_do() {
+        let until: jiff::Timestamp = "2026-07-02T18:30:00Z".parse().expect("a timestamp");
+        check(
+            moogo::Error::RateLimited {
+                until,
+                message: "locked".into(),
+            },
+            exit_code::TEMPORARY,
+            "moogo: could not list the devices: the account is locked out (rate limited) until 2026-07-02 18:30:00 UTC (server said: locked); every request before then extends the lockout; `moogo lockout status` shows it",
+        );
+        check(
+            moogo::Error::LoginPaused { until, attempts: 3 },
+            exit_code::TEMPORARY,
+            "moogo: could not list the devices: the service rejected the session several times, so logins are paused until 2026-07-02 18:30:00 UTC",
+        );
+        check(
+            moogo::Error::ConfirmationTimeout {
+                device_id: "d1".into(),
+                expected: "spraying",
+                waited: Duration::from_secs(10),
+            },
+            exit_code::TEMPORARY,
+            "moogo: could not list the devices: device `d1` did not confirm spraying within 10s; it may still change, check its status",
+        );
+        check(
+            moogo::Error::Unauthorized {
+                path: "v1/devices".into(),
+                message: "token expired".into(),
+            },
+            exit_code::AUTH,
+            "moogo: could not list the devices: unauthorized on `v1/devices`: token expired; run `moogo login` again",
+        );
+        check(
+            moogo::Error::MissingCredentials,
+            exit_code::AUTH,
+            "moogo: could not list the devices: not logged in, and no credentials to log in with; run `moogo login`, or set MOOGO_EMAIL and MOOGO_PASSWORD",
+        );
+        check(
+            moogo::Error::DeviceOffline {
+                device_id: "d3".into(),
+                message: "offline".into(),
+            },
+            exit_code::UNAVAILABLE,
+            "moogo: could not list the devices: device `d3` is offline (offline); check that the device has power and Wi-Fi, then try again",
+        );
+        check(
+            moogo::Error::Server {
+                path: "v1/devices".into(),
+                status: 503,
+                detail: "HTTP 503".into(),
+            },
+            exit_code::UNAVAILABLE,
+            "moogo: could not list the devices: server error on `v1/devices`: HTTP 503; the service may be down or the base URL wrong; try again later",
+        );
+        check(
+            moogo::Error::CircuitOpen {
+                device_id: "d1".into(),
+                failures: 5,
+                retry_in: Duration::from_secs(300),
+            },
+            exit_code::UNAVAILABLE,
+            "moogo: could not list the devices: circuit open for device `d1` after 5 consecutive failures; calls resume in 300s",
+        );
+        check(
+            moogo::Error::NotFound {
+                path: "v1/devices/x/schedules/9".into(),
+                message: "no such schedule".into(),
+            },
+            exit_code::INVALID_INPUT,
+            "moogo: could not list the devices: not found: `v1/devices/x/schedules/9` (no such schedule); check the id (`moogo devices`, `moogo schedules list DEVICE`)",
+        );
+        check(
+            moogo::Error::InvalidInput {
+                field: "hour",
+                value: "24".into(),
+                allowed: "0..=23",
+            },
+            exit_code::INVALID_INPUT,
+            "moogo: could not list the devices: invalid hour: `24` is not allowed, expected 0..=23",
+        );
+        check(
+            moogo::Error::Api {
+                path: "v1/devices".into(),
+                status: 200,
+                code: 4242,
+                message: "odd".into(),
+            },
+            exit_code::FAILURE,
+            "moogo: could not list the devices: `v1/devices` failed with code 4242: odd",
+        );
+    }
+
+    #[test]
+    fn own_errors_map_to_exit_codes() {
+        let not_logged_in = Error::NotLoggedIn {
+            session_file: "/state/session.json".into(),
+        };
+        assert_eq!(not_logged_in.exit_code(), exit_code::AUTH);
+        let offline = Error::DeviceOffline {
+            action: "start spraying on Garage".into(),
+            device: "Garage".into(),
+        };
+        assert_eq!(offline.exit_code(), exit_code::UNAVAILABLE);
+        let invalid = Error::from(InvalidInput::new("duration", "2h", "at most 1 h"));
+        assert_eq!(
+            (invalid.exit_code(), invalid.report().as_str()),
+            (
+                exit_code::INVALID_INPUT,
+                "moogo: invalid duration `2h`: at most 1 h"
+            )
+        );
+        let interrupted = Error::Interrupted { stopped: true };
+        assert_eq!(interrupted.exit_code(), exit_code::INTERRUPTED);
+        let pipe = Error::Output(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert!(pipe.is_broken_pipe());
+    }
+}
