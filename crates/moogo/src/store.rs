@@ -44,7 +44,7 @@ pub trait SessionStore: Debug + Send + Sync + 'static {
     ///
     /// When the lock cannot be taken.
     fn lock(&self) -> Result<StoreLock> {
-        Ok(StoreLock { file: None })
+        Ok(StoreLock::none())
     }
 
     /// The directory for shared state such as `lockout.json`, if the store has one.
@@ -57,6 +57,19 @@ pub trait SessionStore: Debug + Send + Sync + 'static {
 #[derive(Debug)]
 pub struct StoreLock {
     file: Option<File>,
+}
+
+impl StoreLock {
+    /// A guard that locks nothing, for stores that need no locking.
+    pub fn none() -> Self {
+        Self { file: None }
+    }
+
+    /// A guard over `file`, which the caller has locked (`File::lock`); it is
+    /// unlocked when the guard is dropped.
+    pub fn from_locked_file(file: File) -> Self {
+        Self { file: Some(file) }
+    }
 }
 
 impl Drop for StoreLock {
@@ -132,8 +145,9 @@ impl SessionStore for FileStore {
             source,
         };
         create_private_dir(&dir).map_err(|e| storage_error("create the state directory for", e))?;
-        let json = serde_json::to_vec_pretty(session).expect("a session always serializes");
-        write_atomically(&dir, &self.path, &json)
+        serde_json::to_vec_pretty(session)
+            .map_err(io::Error::other)
+            .and_then(|json| write_atomically(&dir, &self.path, &json))
             .map_err(|e| storage_error("write the session file", e))
     }
 
@@ -153,7 +167,7 @@ impl SessionStore for FileStore {
             path: lock_path.clone(),
             source,
         })?;
-        Ok(StoreLock { file: Some(file) })
+        Ok(StoreLock::from_locked_file(file))
     }
 
     fn state_dir(&self) -> Option<PathBuf> {
