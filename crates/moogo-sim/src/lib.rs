@@ -95,3 +95,8 @@ pub const DEMO_PASSWORD: &str = "demo-password";
 fn router(simulation: Arc<simulation::Simulation>) -> axum::Router {
     api::router(Arc::clone(&simulation)).nest("/__sim", control::router(simulation))
 }
+
+/// Compiles the Rust examples of the README as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
