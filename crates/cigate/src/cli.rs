@@ -417,20 +417,11 @@ fn classify_log(
             "outcome": outcome.as_str(),
             "evidence": classification.evidence,
         });
-        reporter.report(&Event::Line {
-            check: String::new(),
-            line: json.to_string(),
-        });
+        reporter.report(&Event::Text(json.to_string()));
     } else {
-        reporter.report(&Event::Line {
-            check: String::new(),
-            line: outcome.as_str().to_owned(),
-        });
+        reporter.report(&Event::Text(outcome.as_str().to_owned()));
         for line in &classification.evidence {
-            reporter.report(&Event::Line {
-                check: String::new(),
-                line: format!("  {line}"),
-            });
+            reporter.report(&Event::Text(format!("  {line}")));
         }
     }
     for (key, value) in [
@@ -647,10 +638,7 @@ async fn issue_command(
                     .collect::<Vec<_>>()
                     .join("\n")
             };
-            reporter.report(&Event::Line {
-                check: String::new(),
-                line,
-            });
+            reporter.report(&Event::Text(line));
         }
     }
     Ok(exit_code::SUCCESS)

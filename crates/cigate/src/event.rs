@@ -166,6 +166,8 @@ pub enum Event {
     CheckFinished(CheckResult),
     /// A message for people.
     Message(Message),
+    /// Plain text for people, such as a command's answer.
+    Text(String),
     /// A secret value the CI must mask from now on.
     Mask(Masked),
     /// A value for later steps (`$GITHUB_OUTPUT` in Actions).
@@ -197,28 +199,5 @@ pub struct Recorder {
 impl Reporter for Recorder {
     fn report(&mut self, event: &Event) {
         self.events.push(event.clone());
-    }
-}
-
-/// Sends every event to several reporters in turn.
-#[derive(Default)]
-pub struct Fanout {
-    reporters: Vec<Box<dyn Reporter + Send>>,
-}
-
-impl Fanout {
-    /// Adds a reporter.
-    #[must_use]
-    pub fn with(mut self, reporter: impl Reporter + Send + 'static) -> Self {
-        self.reporters.push(Box::new(reporter));
-        self
-    }
-}
-
-impl Reporter for Fanout {
-    fn report(&mut self, event: &Event) {
-        for reporter in &mut self.reporters {
-            reporter.report(event);
-        }
     }
 }

@@ -338,7 +338,7 @@ impl<W: Write> Reporter for Terminal<W> {
                     self.line(&line);
                 }
             }
-            Event::Line { line, .. } => self.line(line),
+            Event::Line { line, .. } | Event::Text(line) => self.line(line),
             Event::Heartbeat {
                 check,
                 attempt,
