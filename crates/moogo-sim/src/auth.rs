@@ -6,6 +6,7 @@
 //! window again, as the real service's "every retry extends the lockout" warns.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -23,7 +24,7 @@ pub(crate) struct AuthRules {
 }
 
 /// An account of the simulated service.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Account {
     pub(crate) email: String,
     pub(crate) password: String,
@@ -32,7 +33,7 @@ pub(crate) struct Account {
     locked_until: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct TokenInfo {
     account: usize,
     expires_at: Timestamp,
@@ -40,7 +41,7 @@ struct TokenInfo {
 }
 
 /// A successful login.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Grant {
     pub(crate) token: String,
     pub(crate) user_id: String,
@@ -49,11 +50,42 @@ pub(crate) struct Grant {
 }
 
 /// Every account and every token issued.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Accounts {
     accounts: Vec<Account>,
     by_email: HashMap<String, usize>,
     tokens: HashMap<String, TokenInfo>,
+}
+
+// Passwords and tokens never appear in debug output.
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Account")
+            .field("email", &self.email)
+            .field("user_id", &self.user_id)
+            .field("failed_logins", &self.failed_logins)
+            .field("locked_until", &self.locked_until)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Grant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Grant")
+            .field("user_id", &self.user_id)
+            .field("email", &self.email)
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Accounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Accounts")
+            .field("accounts", &self.accounts)
+            .field("tokens", &self.tokens.len())
+            .finish()
+    }
 }
 
 impl Account {
@@ -239,6 +271,19 @@ mod tests {
         assert_eq!(
             (stats.logins, stats.failed_logins, stats.lockouts),
             (1, 4, 1)
+        );
+    }
+
+    #[test]
+    fn debug_output_hides_passwords_and_tokens() {
+        let (mut accounts, counters, rules) = (accounts(), Counters::default(), rules(1));
+        let grant = accounts
+            .login("ada@example.com", "pw", at(0), &rules, &counters)
+            .unwrap();
+        let debug = format!("{accounts:?} {grant:?}");
+        assert!(
+            !debug.contains(&grant.token) && !debug.contains("\"pw\""),
+            "{debug}"
         );
     }
 

@@ -143,7 +143,6 @@ pub(crate) struct LogView<'a> {
 
 impl Device {
     /// A device in its initial state; history starts at `now`.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         id: String,
         owner: usize,

@@ -52,7 +52,7 @@ pub struct World {
     pub(crate) recommended_schedules: Vec<ScheduleSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AccountSpec {
     pub(crate) email: String,
@@ -60,6 +60,17 @@ pub(crate) struct AccountSpec {
     pub(crate) user_id: Option<String>,
     #[serde(default)]
     pub(crate) devices: Vec<DeviceSpec>,
+}
+
+impl std::fmt::Debug for AccountSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountSpec")
+            .field("email", &self.email)
+            .field("password", &"<redacted>")
+            .field("user_id", &self.user_id)
+            .field("devices", &self.devices)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -340,6 +351,13 @@ mod tests {
         assert_eq!(names, ["Backyard", "Patio", "Garage"]);
         assert_eq!(world.accounts[0].email, crate::DEMO_EMAIL);
         assert_eq!(world.accounts[0].password, crate::DEMO_PASSWORD);
+    }
+
+    #[test]
+    fn debug_output_hides_passwords() {
+        let debug = format!("{:?}", World::default());
+        assert!(debug.contains(crate::DEMO_EMAIL));
+        assert!(!debug.contains(crate::DEMO_PASSWORD), "{debug}");
     }
 
     #[test]
