@@ -10,5 +10,7 @@
 mod auth;
 mod devices;
 mod lockout;
+mod logs;
+mod schedules;
 mod spraying;
 mod support;

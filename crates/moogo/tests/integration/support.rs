@@ -57,8 +57,8 @@ pub struct Target {
     session_file: PathBuf,
     device_id: Option<String>,
     allow_spray: bool,
-    /// Holds the temporary session directory of the in-process simulator.
-    _scratch: Option<tempfile::TempDir>,
+    /// The in-process simulator and its temporary session directory, kept for the whole run.
+    _in_process: Option<(tempfile::TempDir, SimHandle)>,
 }
 
 static TARGET: OnceLock<Target> = OnceLock::new();
@@ -85,7 +85,7 @@ impl Target {
         if let (Some(email), Some(password)) = (env("MOOGO_EMAIL"), env("MOOGO_PASSWORD")) {
             return Self::real(email, password);
         }
-        let (kind, base_url, session_file, scratch) = match env("MOOGO_SIM_URL") {
+        let (kind, base_url, session_file, in_process) = match env("MOOGO_SIM_URL") {
             Some(url) => {
                 let base_url = url.trim_end_matches('/').to_string();
                 let key: String = base_url
@@ -106,11 +106,12 @@ impl Target {
             None => {
                 let scratch = tempfile::tempdir().expect("a temporary directory");
                 let session_file = scratch.path().join("state/session.json");
+                let sim = spawn_background_sim();
                 (
                     Kind::InProcessSim,
-                    spawn_background_sim(),
+                    sim.base_url(),
                     session_file,
-                    Some(scratch),
+                    Some((scratch, sim)),
                 )
             }
         };
@@ -122,7 +123,7 @@ impl Target {
             session_file,
             device_id: None,
             allow_spray: true,
-            _scratch: scratch,
+            _in_process: in_process,
         }
     }
 
@@ -139,7 +140,7 @@ impl Target {
             session_file,
             device_id: env("MOOGO_TEST_DEVICE_ID"),
             allow_spray: env("MOOGO_ALLOW_SPRAY").as_deref() == Some("1"),
-            _scratch: None,
+            _in_process: None,
         };
         eprintln!(
             "integration: target is the real service at {} (session file {}, spraying {})",
@@ -197,30 +198,10 @@ fn seed_session_file(session_file: &Path) {
 }
 
 /// Starts the shared simulator on a runtime of its own, on a thread that
-/// lives as long as the test binary; returns its base URL.
-fn spawn_background_sim() -> String {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("shared-moogo-sim".into())
-        .spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime for the shared simulator");
-            runtime.block_on(async move {
-                let config =
-                    SimConfig::default().with_transition_delay(Duration::ZERO, Duration::ZERO);
-                let sim = moogo_sim::spawn(config)
-                    .await
-                    .expect("the shared simulator starts");
-                sender.send(sim.base_url()).expect("the test binary waits");
-                // Serve until the test binary exits.
-                std::future::pending::<()>().await;
-                drop(sim);
-            });
-        })
-        .expect("a thread for the shared simulator");
-    receiver.recv().expect("the shared simulator starts")
+/// lives as long as the test binary.
+fn spawn_background_sim() -> SimHandle {
+    let config = SimConfig::default().with_transition_delay(Duration::ZERO, Duration::ZERO);
+    moogo_sim::spawn_on_thread(config).expect("the shared simulator starts")
 }
 
 /// An HTTP client without idle-pool timers: a paused tokio clock then only
