@@ -1,8 +1,9 @@
 //! The command line: clap structures for every command and the global options.
 //!
-//! These types only describe the shape of the command line. Values are kept
-//! as typed text and checked by [`crate::input`] before anything is sent, so
-//! that a malformed value is invalid input (exit code 65), not a usage error.
+//! These types only describe the shape of the command line. Values such as
+//! durations, times and days are kept as typed text and checked before
+//! anything is sent, so that a malformed value is invalid input (exit code
+//! 65, [`crate::exit_code::INVALID_INPUT`]), not a usage error.
 
 use std::path::PathBuf;
 

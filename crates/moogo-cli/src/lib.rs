@@ -24,7 +24,7 @@
 
 #![warn(missing_docs)]
 
-mod cli;
+pub mod cli;
 mod command;
 mod context;
 mod error;
@@ -40,7 +40,7 @@ use std::io::{IsTerminal, Write};
 use clap::CommandFactory;
 
 pub use cli::Cli;
-pub use error::{Error, Result};
+pub use error::{Error, InvalidInput, Result};
 
 /// Runs the command described by `cli`, writing its output to `stdout`.
 ///

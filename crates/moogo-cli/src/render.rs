@@ -1,7 +1,7 @@
 //! Writing documents to stdout: aligned tables and field lists for people,
 //! one JSON document for programs.
 //!
-//! Commands build a [`View`](crate::view::View) and hand it to an [`Output`];
+//! Commands build a document from [`crate::view`] and hand it to an [`Output`];
 //! only this module decides what the bytes look like.
 
 use std::io::{self, Write};

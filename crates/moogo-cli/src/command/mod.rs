@@ -42,6 +42,7 @@ pub async fn run(command: Command, context: &Context, output: &mut Output<'_>) -
         Command::Schedules(command) => schedule::run(command, context, output).await,
         Command::Liquids => catalog::liquids(context, output).await,
         Command::Recommended => catalog::recommended(context, output).await,
+        // Printed by `crate::run` before any context (or simulator) exists.
         Command::Completions(_) => Ok(()),
     }
 }
