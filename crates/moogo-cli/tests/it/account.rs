@@ -169,3 +169,27 @@ fn sim_demo_needs_no_account() {
         (Some(DEMO_EMAIL), Some("[redacted]"))
     );
 }
+
+#[test]
+fn parallel_commands_share_one_login() {
+    let setup = Setup::new();
+    let credentials = [
+        ("MOOGO_EMAIL", DEMO_EMAIL),
+        ("MOOGO_PASSWORD", DEMO_PASSWORD),
+    ];
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            setup
+                .command(&["--json", "devices"], &credentials)
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("moogo starts")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().expect("moogo finishes");
+        assert!(output.status.success(), "{output:?}");
+    }
+    assert_eq!(setup.stats().logins, 1, "eight processes, one login");
+    assert_eq!(mode(&setup.session_file()), 0o600);
+}

@@ -82,8 +82,8 @@ impl Setup {
         )
     }
 
-    /// `moogo ARGS` with exactly these `MOOGO_*` variables.
-    pub fn moogo_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+    /// The `moogo ARGS` process, with exactly these `MOOGO_*` variables, not started.
+    pub fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut command = Command::new(MOOGO);
         command
             .env_clear()
@@ -92,6 +92,12 @@ impl Setup {
             .env("MOOGO_SESSION_FILE", self.session_file())
             .envs(env.iter().copied())
             .args(args);
+        command
+    }
+
+    /// `moogo ARGS` with exactly these `MOOGO_*` variables.
+    pub fn moogo_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = self.command(args, env);
         self.remember_token();
         let output = command.output().expect("the moogo binary runs");
         let run = Run {
