@@ -8,9 +8,15 @@
 //! account out start a simulator of their own, mostly on a paused tokio clock.
 
 mod auth;
+mod clock;
+mod config;
 mod devices;
+mod expiry;
+mod faults;
+mod firmware;
 mod lockout;
 mod logs;
+mod public_data;
 mod schedules;
 mod spraying;
 mod support;

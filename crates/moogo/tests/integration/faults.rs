@@ -1,0 +1,233 @@
+//! Injected faults: latency beyond the timeout, 5xx answers, connection
+//! resets, truncated and non-JSON bodies, HTML error pages, forced 401s, and
+//! the circuit breaker they can open.
+
+use std::time::Duration;
+
+use moogo::{Error, RetryPolicy};
+use moogo_sim::{FaultKind, FaultSpec};
+
+use crate::support::{self, BACKYARD, OwnSim};
+
+const STATUS: &str = "GET v1/devices/{deviceId}";
+
+/// A fault on the status route, `times` times (`None`: until cleared).
+fn on_status(kind: FaultKind, times: Option<u64>) -> FaultSpec {
+    let spec = FaultSpec::new(kind).with_route(STATUS).unwrap();
+    match times {
+        Some(times) => spec.with_times(times),
+        None => spec,
+    }
+}
+
+/// A simulator with a logged-in session in its session file.
+async fn logged_in() -> Option<OwnSim> {
+    if support::skip_on_real_service("injecting faults") {
+        return None;
+    }
+    let own = OwnSim::instant().await;
+    own.client().login().await.unwrap();
+    Some(own)
+}
+
+#[tokio::test(start_paused = true)]
+async fn latency_beyond_the_timeout_is_a_timeout_retried_then_reported() {
+    let Some(own) = logged_in().await else { return };
+    own.sim
+        .set_fault(on_status(FaultKind::Latency(Duration::from_secs(60)), None));
+    // This client reuses the stored session: the only request is the slow one.
+    let client = own
+        .builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let err = client.device(BACKYARD).status().await.unwrap_err();
+    assert!(err.is_timeout() && err.is_transient(), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!("request to `v1/devices/{BACKYARD}` timed out")
+    );
+    assert_eq!(own.route(STATUS), 3, "three attempts");
+    // 3 x 2 s of timeouts, 1 s + 2 s of backoff, plus up to 1 s of jitter each.
+    let waited = started.elapsed();
+    assert!(
+        (Duration::from_secs(9)..=Duration::from_secs(11)).contains(&waited),
+        "{waited:?}"
+    );
+
+    own.sim.clear_faults();
+    assert!(client.device(BACKYARD).status().await.is_ok());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_short_latency_only_slows_the_answer() {
+    let Some(own) = logged_in().await else { return };
+    own.sim.set_fault(on_status(
+        FaultKind::Latency(Duration::from_millis(1500)),
+        None,
+    ));
+    let client = own.client();
+    let started = tokio::time::Instant::now();
+    client.device(BACKYARD).status().await.unwrap();
+    assert_eq!(started.elapsed(), Duration::from_millis(1500));
+    assert_eq!(own.route(STATUS), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn server_errors_are_retried_until_an_answer_comes() {
+    let Some(own) = logged_in().await else { return };
+    let client = own.client().fresh();
+    let device = client.device(BACKYARD);
+    // A 5xx code in an HTTP 200 envelope, and a proxy's HTML page.
+    for (kind, calls) in [(FaultKind::Code(500), 3), (FaultKind::Html(502), 6)] {
+        own.sim.set_fault(on_status(kind, Some(2)));
+        device.status().await.unwrap();
+        assert_eq!(own.route(STATUS), calls);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_error_that_persists_is_reported_after_three_attempts() {
+    let Some(own) = logged_in().await else { return };
+    own.sim.set_fault(on_status(FaultKind::Html(503), None));
+    let err = own.client().device(BACKYARD).status().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Server { status: 503, detail, .. } if detail.contains("nginx")),
+        "{err:?}"
+    );
+    assert!(err.is_transient());
+    assert_eq!(own.route(STATUS), 3);
+}
+
+/// FIXME: an HTTP 5xx status whose body is an envelope with the same code
+/// (`503 {"code": 503, "message": "service unavailable"}`, the simulator's
+/// `status:503` fault) becomes `Error::Api { code: 503 }`: not transient, so
+/// not retried, although the HTTP status says the server failed. Only code 500
+/// and 5xx answers without an envelope are `Error::Server` today. Expected:
+/// `Error::Server`, retried, then the status read succeeds after 3 requests.
+#[tokio::test(start_paused = true)]
+async fn fixme_an_http_5xx_status_with_an_envelope_is_not_retried() {
+    let Some(own) = logged_in().await else { return };
+    own.sim
+        .set_fault(on_status(FaultKind::Status(503), Some(2)));
+    let err = own.client().device(BACKYARD).status().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Api {
+                status: 503,
+                code: 503,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.is_transient());
+    assert_eq!(own.route(STATUS), 1, "not retried");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_connection_reset_is_retried() {
+    let Some(own) = logged_in().await else { return };
+    own.sim.set_fault(on_status(FaultKind::Reset, Some(1)));
+    own.client().device(BACKYARD).status().await.unwrap();
+    assert_eq!(own.route(STATUS), 2);
+
+    own.sim.set_fault(on_status(FaultKind::Reset, None));
+    let err = own.client().device(BACKYARD).status().await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(own.route(STATUS), 5);
+}
+
+#[tokio::test(start_paused = true)]
+async fn truncated_and_non_json_bodies_are_decode_errors_with_the_body() {
+    let Some(own) = logged_in().await else { return };
+    let client = own.client().fresh();
+    own.sim.set_fault(on_status(FaultKind::Truncate, Some(1)));
+    let err = client.device(BACKYARD).status().await.unwrap_err();
+    let Error::Decode {
+        status: 200, body, ..
+    } = &err
+    else {
+        panic!("expected a decode error, got {err:?}");
+    };
+    assert!(
+        body.starts_with(r#"{"code":0,"message":"success","data":{"#),
+        "{body}"
+    );
+    assert!(!err.is_transient());
+    assert_eq!(own.route(STATUS), 1, "a decode error is not retried");
+
+    own.sim.set_fault(on_status(FaultKind::NonJson, Some(1)));
+    let err = client.device(BACKYARD).status().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { body, .. } if body == "The service is busy. Please try again later."),
+        "{err:?}"
+    );
+    assert_eq!(own.route(STATUS), 2);
+    assert!(client.device(BACKYARD).status().await.is_ok());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_forced_401_makes_the_client_log_in_again() {
+    let Some(own) = logged_in().await else { return };
+    let client = own.client();
+    let before = client.login().await.unwrap();
+    own.sim
+        .set_fault(on_status(FaultKind::Unauthorized, Some(1)));
+    client.device(BACKYARD).status().await.unwrap();
+    let after = client.session().unwrap();
+    assert_ne!(after.expose_token(), before.expose_token());
+    assert_eq!(own.stats().logins, 2);
+    assert_eq!(own.route(STATUS), 2);
+    // The new session is in the shared file for the next client.
+    own.client().fresh().devices().await.unwrap();
+    assert_eq!(own.stats().logins, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_401_that_persists_stops_after_three_relogins_in_five_minutes() {
+    let Some(own) = logged_in().await else { return };
+    own.sim.set_fault(on_status(FaultKind::Unauthorized, None));
+    let client = own.client().fresh();
+    for _ in 0..3 {
+        let err = client.device(BACKYARD).status().await.unwrap_err();
+        assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
+    }
+    assert_eq!(own.stats().logins, 4);
+    let err = client.device(BACKYARD).status().await.unwrap_err();
+    assert!(
+        matches!(err, Error::LoginPaused { attempts: 3, .. }),
+        "{err:?}"
+    );
+    assert_eq!(own.stats().logins, 4, "no fourth re-login");
+}
+
+#[tokio::test(start_paused = true)]
+async fn repeated_failures_open_the_devices_circuit() {
+    let Some(own) = logged_in().await else { return };
+    own.sim.set_fault(on_status(FaultKind::Html(502), None));
+    let client = own
+        .builder()
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap()
+        .fresh();
+    for _ in 0..5 {
+        let err = client.device(BACKYARD).status().await.unwrap_err();
+        assert!(matches!(err, Error::Server { .. }), "{err:?}");
+    }
+    let err = client.device(BACKYARD).status().await.unwrap_err();
+    assert!(
+        matches!(err, Error::CircuitOpen { failures: 5, .. }),
+        "{err:?}"
+    );
+    assert_eq!(own.route(STATUS), 5, "no request while the circuit is open");
+    // Other devices are not affected; after five minutes one call goes through.
+    client.device(support::PATIO).config().await.unwrap();
+    own.sim.clear_faults();
+    support::settle(Duration::from_secs(300)).await;
+    client.device(BACKYARD).status().await.unwrap();
+    assert_eq!(own.route(STATUS), 6);
+}
