@@ -123,6 +123,9 @@ pub(super) async fn spray(
 }
 
 /// A timed spray that still stops the device when interrupted with Ctrl-C.
+///
+/// Dropping the client's spray makes it send a stop on a spawned task, best
+/// effort; the stop sent here is awaited, so its outcome can be reported.
 async fn spray_for(
     handle: &moogo::DeviceHandle,
     duration: Duration,

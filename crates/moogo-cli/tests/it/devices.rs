@@ -222,3 +222,53 @@ fn public_catalogue() {
     // Public data needs no login.
     assert_eq!(setup.stats().logins, 0);
 }
+
+#[test]
+fn ctrl_c_during_a_timed_spray_stops_the_device() {
+    use std::io::{BufRead, BufReader};
+
+    let setup = Setup::new();
+    let credentials = [
+        ("MOOGO_EMAIL", moogo_sim::DEMO_EMAIL),
+        ("MOOGO_PASSWORD", moogo_sim::DEMO_PASSWORD),
+    ];
+    let mut child = setup
+        .command(
+            &["-v", "spray", "start", "Patio", "--for", "1h"],
+            &credentials,
+        )
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("moogo starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
+    // The client logs the confirmation of the start; from then on the spray runs.
+    let confirmed = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|line| line.contains("device confirmed"));
+    assert!(confirmed, "the start was confirmed");
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().expect("moogo exits");
+    assert_eq!(status.code(), Some(130), "{rest:?}");
+    assert_eq!(
+        rest.last().map(String::as_str),
+        Some("moogo: interrupted; the device was told to stop")
+    );
+    let routes = setup.stats().by_route;
+    let stops: u64 = routes
+        .iter()
+        .filter(|(route, _)| route.ends_with("/stop"))
+        .map(|(_, n)| n)
+        .sum();
+    // The CLI's own stop, and possibly the client's best-effort stop of the dropped spray.
+    assert!((1..=2).contains(&stops), "{routes:?}");
+    assert_eq!(
+        setup.moogo(&["status", "Patio", "--json"]).json()["spraying"],
+        false
+    );
+}
