@@ -201,3 +201,19 @@ fn lockout_exits_75_with_its_end_and_sends_nothing_until_then() {
     assert_snapshot!("lockout_clear", setup.moogo(&["lockout", "clear"]).ok());
     assert!(!setup.lockout_file().exists());
 }
+
+#[test]
+fn other_failures_exit_1() {
+    let setup = Setup::new();
+    setup.login();
+    // A path below a regular file cannot be created.
+    let blocker = setup.path("a-file");
+    std::fs::write(&blocker, "").expect("written");
+    let target = blocker.join("session.json");
+    let run = setup.moogo(&["session", "export", target.to_str().expect("UTF-8")]);
+    let line = run.fails(1);
+    assert!(
+        line.starts_with("moogo: could not export the session: "),
+        "{line}"
+    );
+}
