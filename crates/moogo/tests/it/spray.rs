@@ -1,11 +1,12 @@
 //! Confirmed starts and stops, timed sprays, and cancellation.
 
+use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
 use moogo::Error;
 use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::support::{self, n_requests, ok};
 
@@ -131,10 +132,37 @@ async fn spray_for_starts_waits_and_stops() {
     );
 }
 
+/// Answers like `template` and reports each request on a channel.
+struct Signalling {
+    template: ResponseTemplate,
+    seen: Mutex<mpsc::Sender<()>>,
+}
+
+impl Respond for Signalling {
+    fn respond(&self, _request: &Request) -> ResponseTemplate {
+        let _ = self.seen.lock().unwrap().send(());
+        self.template.clone()
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_cancelled_spray_still_stops_the_device() {
     let server = MockServer::start().await;
-    mount_commands(&server).await;
+    let (seen, stops) = mpsc::channel();
+    Mock::given(method("POST"))
+        .and(path("/v1/devices/d1/start"))
+        .respond_with(ok(json!({"code": 0})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/devices/d1/stop"))
+        .respond_with(Signalling {
+            template: ok(json!({"code": 0})),
+            seen: Mutex::new(seen),
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
     mount_status(&server, 1, None).await;
     let device = support::client(&server).device("d1");
     let cancelled = tokio::time::timeout(
@@ -143,11 +171,12 @@ async fn a_cancelled_spray_still_stops_the_device() {
     )
     .await;
     assert!(cancelled.is_err(), "the spray should still be running");
-    for _ in 0..100 {
-        if n_requests(&server, Some("/v1/devices/d1/stop")).await > 0 {
-            break;
-        }
-        support::settle(Duration::from_millis(10)).await;
-    }
-    assert_eq!(n_requests(&server, Some("/v1/devices/d1/stop")).await, 1);
+    // Wait for the stop sent by the spawned task. A blocking wait on another
+    // thread leaves this runtime free to run that task, and no timer is
+    // pending, so the paused clock stays still; 5 s bounds a failure.
+    let stopped = tokio::task::spawn_blocking(move || stops.recv_timeout(Duration::from_secs(5)))
+        .await
+        .unwrap();
+    assert!(stopped.is_ok(), "no stop request after the cancelled spray");
+    server.verify().await;
 }

@@ -1,7 +1,5 @@
 //! Shared setup: a mock Moogo server, clients pointed at it, canned answers.
 
-use std::time::Duration;
-
 use moogo::{Client, ClientBuilder, Session, Timestamp, TokioClock};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
@@ -95,9 +93,4 @@ pub async fn n_requests(server: &MockServer, on_path: Option<&str>) -> usize {
         .iter()
         .filter(|r| on_path.is_none_or(|p| r.url.path() == p))
         .count()
-}
-
-/// Lets spawned tasks run (and a paused clock advance) for `duration`.
-pub async fn settle(duration: Duration) {
-    tokio::time::sleep(duration).await;
 }
