@@ -276,6 +276,7 @@ fn client_hint(error: &moogo::Error) -> Option<String> {
             "the service may be down or the base URL wrong; try again later".to_owned()
         }
         E::Timeout { .. } => "the service is slow to answer; try again later".to_owned(),
+        E::Storage { .. } => "check the path and its permissions".to_owned(),
         _ => return None,
     })
 }
