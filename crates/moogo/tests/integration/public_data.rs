@@ -23,6 +23,8 @@ async fn reads_liquids_and_recommended_schedules() {
         );
         assert_eq!(recommended[2].weekdays(), [5, 6]);
     }
+    // Public data needs no session; this test takes part in the suite's one login anyway.
+    shared.client.login().await.unwrap();
     shared.assert_one_login().await;
 }
 
