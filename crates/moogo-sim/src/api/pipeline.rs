@@ -41,7 +41,7 @@ pub(crate) async fn pipeline(
         tokio::time::sleep(verdict.latency).await;
     }
     match verdict.action {
-        None => next.run(request).await,
+        None => as_envelope(next.run(request).await).await,
         Some(FaultKind::Truncate) => truncate(next.run(request).await).await,
         Some(FaultKind::Reset) => {
             if let Some(ConnectInfo(connection)) =
@@ -102,6 +102,33 @@ fn code_message(code: i64) -> String {
         500 => "server error".to_owned(),
         other => format!("error {other}"),
     }
+}
+
+/// Turns axum's plain-text rejections (a path segment that is not UTF-8, for example) into
+/// the service's code-400 envelope, so that every answer of the API is an envelope.
+async fn as_envelope(response: Response) -> Response {
+    let is_rejection = matches!(
+        response.status(),
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY
+    ) && response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|content_type| !content_type.as_bytes().starts_with(b"application/json"));
+    if !is_rejection {
+        return response;
+    }
+    let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&body);
+    let text = text.trim();
+    // Lowercase the first letter only, as the other messages are; keep field names intact.
+    let mut chars = text.chars();
+    let message: String = chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default();
+    ApiError::bad_request(message).into_response()
 }
 
 /// The endpoint's answer with only the first half of its body.

@@ -82,6 +82,16 @@ async fn login_fields_are_checked_by_name() {
 }
 
 #[tokio::test]
+async fn a_path_that_is_not_utf8_is_code_400() {
+    let sim = support::logged_in().await;
+    let answer = sim.get("v1/devices/%FF%FE").await;
+    assert_eq!(
+        answer.error(400),
+        "invalid URL: Invalid UTF-8 in `deviceId`"
+    );
+}
+
+#[tokio::test]
 async fn unknown_routes_and_methods_are_http_404_with_an_envelope() {
     let sim = support::logged_in().await;
     for (method, path) in [
