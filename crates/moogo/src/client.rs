@@ -268,7 +268,19 @@ impl Client {
             return Err(failure_error(&call.path, call.device_id, failure));
         };
         tracing::info!(path = %call.path, "token rejected (401)");
-        let renewed = inner.auth.relogin(&inner.transport, rejected).await?;
+        let renewed = match inner.auth.relogin(&inner.transport, rejected).await {
+            Ok(renewed) => renewed,
+            Err(Error::MissingCredentials) => {
+                return Err(Error::Unauthorized {
+                    path: call.path.clone(),
+                    message: format!(
+                        "{} (the token was rejected and no credentials are set to log in again)",
+                        failure.message
+                    ),
+                });
+            }
+            Err(err) => return Err(err),
+        };
         match inner
             .transport
             .send(&call.exchange(Some(renewed.expose_token()), attempt))

@@ -243,3 +243,22 @@ async fn a_failed_refresh_keeps_the_valid_token_and_waits_before_trying_again() 
     server.verify().await;
     assert_eq!(support::n_requests(&server, Some("/v1/devices")).await, 3);
 }
+
+#[tokio::test]
+async fn a_rejected_token_without_credentials_is_unauthorized() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/devices"))
+        .respond_with(ResponseTemplate::new(401))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = moogo::Client::builder()
+        .base_url(server.uri())
+        .http_client(support::http())
+        .session(support::session(TOKEN))
+        .build()
+        .unwrap();
+    let err = client.devices().await.unwrap_err();
+    insta::assert_snapshot!(err.to_string(), @"unauthorized on `v1/devices`: HTTP 401 Unauthorized: <empty body> (the token was rejected and no credentials are set to log in again)");
+}
