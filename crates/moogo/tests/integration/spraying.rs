@@ -26,11 +26,13 @@ async fn real_sprayer() -> Option<(Client, String)> {
 #[tokio::test(start_paused = true)]
 async fn start_and_stop_spray_wait_for_the_device_to_confirm() {
     if support::target().is_real() {
-        if let Some((client, device_id)) = real_sprayer().await {
-            let device = client.device(&device_id);
-            assert!(device.start_spray().await.unwrap().is_spraying());
-            assert!(!device.stop_spray().await.unwrap().is_spraying());
-        }
+        support::in_real_time(async {
+            if let Some((client, device_id)) = real_sprayer().await {
+                let device = client.device(&device_id);
+                assert!(device.start_spray().await.unwrap().is_spraying());
+                assert!(!device.stop_spray().await.unwrap().is_spraying());
+            }
+        });
         return;
     }
     // The default simulator: transitions take 3 to 5 s.
@@ -82,13 +84,15 @@ async fn start_and_stop_spray_wait_for_the_device_to_confirm() {
 #[tokio::test(start_paused = true)]
 async fn spray_for_starts_waits_and_stops() {
     if support::target().is_real() {
-        if let Some((client, device_id)) = real_sprayer().await {
-            let status = client
-                .device(&device_id)
-                .spray_for(Duration::from_secs(5))
-                .await;
-            assert!(!status.unwrap().is_spraying());
-        }
+        support::in_real_time(async {
+            if let Some((client, device_id)) = real_sprayer().await {
+                let status = client
+                    .device(&device_id)
+                    .spray_for(Duration::from_secs(5))
+                    .await;
+                assert!(!status.unwrap().is_spraying());
+            }
+        });
         return;
     }
     let own = OwnSim::start().await;

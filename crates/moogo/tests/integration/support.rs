@@ -428,6 +428,30 @@ impl Clock for SimClock {
     }
 }
 
+/// Runs `work` to the end on a runtime of its own, with the real clock, on a
+/// thread of its own; for real-service work inside a test on a paused clock,
+/// where a pending request timeout would fire as soon as the runtime waits.
+///
+/// # Panics
+///
+/// When `work` panics (the panic is passed on, so the test fails with it).
+pub fn in_real_time(work: impl Future<Output = ()> + Send) {
+    std::thread::scope(|scope| {
+        let outcome = scope
+            .spawn(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime")
+                    .block_on(work);
+            })
+            .join();
+        if let Err(panic) = outcome {
+            std::panic::resume_unwind(panic);
+        }
+    });
+}
+
 /// Lets the tasks of the test's runtime run for `duration` of (paused) tokio time.
 pub async fn settle(duration: Duration) {
     tokio::time::sleep(duration).await;
