@@ -124,6 +124,14 @@ pub enum Error {
         source: serde_json::Error,
     },
 
+    /// cigate was interrupted (Ctrl-C or SIGTERM) while running a check; the check's processes
+    /// were killed.
+    #[error("interrupted while running `{check}`")]
+    Interrupted {
+        /// The check that was running.
+        check: String,
+    },
+
     /// A call to GitHub's REST API failed.
     #[error("GitHub: failed to {action}")]
     Github {
@@ -167,6 +175,15 @@ impl Error {
             Error::Spawn { .. } => Some("is `sh` on the PATH?".to_owned()),
             Error::Github { source, .. } => source.hint(),
             _ => None,
+        }
+    }
+
+    /// The process exit code for this error: [`crate::exit_code::INTERRUPTED`] for an
+    /// interruption, [`crate::exit_code::ERROR`] otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Interrupted { .. } => crate::exit_code::INTERRUPTED,
+            _ => crate::exit_code::ERROR,
         }
     }
 

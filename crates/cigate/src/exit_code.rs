@@ -20,3 +20,7 @@ pub const COOLDOWN_ACTIVE: i32 = 3;
 
 /// `run`: the check was rate limited. The cooldown was marked and the issue opened or updated.
 pub const RATE_LIMITED: i32 = 4;
+
+/// cigate was interrupted (Ctrl-C or SIGTERM) and killed the running check's processes
+/// (128 + SIGINT, as shells report it).
+pub const INTERRUPTED: i32 = 130;

@@ -10,7 +10,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             eprint!("{}", error.render());
-            cigate::exit_code::ERROR
+            error.exit_code()
         }
     };
     ExitCode::from(u8::try_from(code).unwrap_or(u8::MAX))

@@ -203,6 +203,7 @@ impl Runner {
             source,
         })?;
         let started = Instant::now();
+        let mut shutdown = Shutdown::listen();
         let max_attempts = spec.retries.saturating_add(1);
         let (rules, lockout_record) = if spec.detect_rate_limit {
             (self.rules.clone(), self.lockout_record.as_deref())
@@ -228,7 +229,7 @@ impl Runner {
             )?;
             let attempt_started = Instant::now();
             let (exit, output) = self
-                .attempt(spec, attempt, &mut log, &log_path, reporter)
+                .attempt(spec, attempt, &mut log, &log_path, &mut shutdown, reporter)
                 .await?;
             let Classification { outcome, evidence } = classify::classify(
                 &rules,
@@ -277,7 +278,10 @@ impl Runner {
                 next_attempt: attempt + 1,
                 delay,
             });
-            tokio::time::sleep(delay).await;
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                () = shutdown.requested() => return Err(Error::Interrupted { check: spec.name.clone() }),
+            }
             attempt += 1;
         }
     }
@@ -289,6 +293,7 @@ impl Runner {
         attempt: u32,
         log: &mut std::fs::File,
         log_path: &Path,
+        shutdown: &mut Shutdown,
         reporter: &mut dyn Reporter,
     ) -> Result<(Exit, String)> {
         let mut command = spec.command.build();
@@ -328,6 +333,13 @@ impl Runner {
         let mut streams_open = true;
         while streams_open || status.is_none() {
             tokio::select! {
+                () = shutdown.requested(), if status.is_none() => {
+                    if let Some(group) = process_group {
+                        kill_process_group(group);
+                    }
+                    write_log(log, log_path, "=== cigate: interrupted; killed the attempt's process group")?;
+                    return Err(Error::Interrupted { check: spec.name.clone() });
+                }
                 line = lines.recv(), if streams_open => match line {
                     Some(line) => {
                         let line = self.redactor.redact(&line).into_owned();
@@ -375,6 +387,42 @@ impl Runner {
             (false, None) => Exit::Unknown,
         };
         Ok((exit, output))
+    }
+}
+
+/// The signals that ask cigate to stop: SIGINT (Ctrl-C) and SIGTERM (a cancelled CI job).
+///
+/// The attempts run in process groups of their own, which do not get the terminal's Ctrl-C:
+/// cigate must end them itself. The listeners are registered once, before the first attempt
+/// starts, so that no signal can fall between two waits.
+struct Shutdown {
+    interrupt: Option<tokio::signal::unix::Signal>,
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Shutdown {
+    fn listen() -> Self {
+        use tokio::signal::unix::{SignalKind, signal};
+        Self {
+            interrupt: signal(SignalKind::interrupt()).ok(),
+            terminate: signal(SignalKind::terminate()).ok(),
+        }
+    }
+
+    /// Resolves when a stop signal arrives.
+    async fn requested(&mut self) {
+        async fn next(signal: &mut Option<tokio::signal::unix::Signal>) {
+            match signal {
+                Some(signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        }
+        tokio::select! {
+            () = next(&mut self.interrupt) => {}
+            () = next(&mut self.terminate) => {}
+        }
     }
 }
 

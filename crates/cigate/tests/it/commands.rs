@@ -259,3 +259,65 @@ fn github_tracker_outside_actions_says_what_it_would_do() {
         .expect_code(0)
         .expect_stdout("would have opened or updated the issue \"API Rate Limit Detected - 24h Cooldown Active\" (not running in GitHub Actions)");
 }
+
+#[test]
+fn colour_only_when_the_terminal_conventions_allow_it() {
+    let mut repo = Repo::scenario();
+    let piped = repo.cigate(&["pipeline"]);
+    assert!(!piped.stdout.contains('\x1b'), "{}", piped.stdout);
+    repo.env("NO_COLOR", "").env("CLICOLOR_FORCE", "1");
+    let forced = repo.cigate(&["pipeline"]);
+    forced.expect_code(0);
+    assert!(forced.stdout.contains("\x1b["), "{}", forced.stdout);
+}
+
+#[test]
+fn ctrl_c_kills_the_running_check_and_exits_130() {
+    let repo = Repo::new("[[check]]\nname = \"slow\"\nrun = \"./slow.sh\"\n");
+    repo.script(
+        "slow.sh",
+        "sleep 30 & echo $! > grandchild.pid; echo started; wait",
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cigate"))
+        .args(["run", "slow"])
+        .current_dir(repo.root())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("started") {
+        line.clear();
+        assert_ne!(
+            std::io::BufRead::read_line(&mut stdout, &mut line).unwrap(),
+            0
+        );
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: interrupted while running `slow`\n"
+    );
+    let pid = repo.read("grandchild.pid").trim().to_owned();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let state = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .trim_start()
+        .chars()
+        .next();
+    assert!(
+        matches!(state, None | Some('Z' | 'X')),
+        "grandchild {pid} survived: {stat}"
+    );
+}
