@@ -142,3 +142,24 @@ async fn without_credentials_or_session_nothing_is_sent() {
     assert!(matches!(err, Error::MissingCredentials), "{err:?}");
     assert_eq!(own.stats().requests, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_clients_and_tasks_starting_together_log_in_once() {
+    if support::skip_on_real_service("counting logins") {
+        return;
+    }
+    let own = OwnSim::instant().await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let client = own.client();
+        for _ in 0..4 {
+            let client = client.clone();
+            tasks.spawn(async move { client.fresh().devices().await.map(|d| d.len()) });
+        }
+    }
+    while let Some(joined) = tasks.join_next().await {
+        assert_eq!(joined.unwrap().unwrap(), 3);
+    }
+    let stats = own.stats();
+    assert_eq!((stats.logins, stats.requests), (1, 33));
+}

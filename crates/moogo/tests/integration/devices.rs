@@ -204,3 +204,32 @@ async fn an_offline_device_is_retried_then_reported() {
     assert_eq!(own.route("POST v1/devices/{deviceId}/stop"), 1);
     assert!(!impatient.device(GARAGE).status().await.unwrap().is_online());
 }
+
+#[tokio::test]
+async fn an_unknown_device_is_not_found_and_a_bad_id_is_never_sent() {
+    let shared = Shared::new().await;
+    let err = shared
+        .client
+        .device("no-such-device")
+        .status()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::NotFound { path, .. } if path == "v1/devices/no-such-device"),
+        "{err:?}"
+    );
+    for bad in ["", "a/b", "../v1", "a b", "d?x=1"] {
+        let err = shared.client.device(bad).status().await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidInput {
+                    field: "device id",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+    shared.assert_one_login().await;
+}

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use jiff::SignedDuration;
 use moogo::Session;
-use moogo_sim::SimConfig;
+use moogo_sim::{FaultKind, FaultSpec, SimConfig};
 
 use crate::support::{self, OwnSim};
 
@@ -107,5 +107,40 @@ async fn a_restored_session_in_its_last_hour_is_refreshed_at_first_use() {
     assert_ne!(
         client.session().unwrap().expose_token(),
         issued.expose_token()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refresh_that_fails_keeps_the_valid_token_and_tries_again_later() {
+    let Some(own) = short_lived_tokens().await else {
+        return;
+    };
+    let client = own.client();
+    let first = client.login().await.unwrap();
+    own.sim.advance_clock(2 * HOUR + Duration::from_secs(1));
+    // The service is down for the refresh: a proxy's error page.
+    own.sim.set_fault(
+        FaultSpec::new(FaultKind::Html(503))
+            .with_route("POST v1/user/login")
+            .unwrap()
+            .with_times(1),
+    );
+    client.fresh().devices().await.unwrap();
+    assert_eq!(
+        client.session().unwrap().expose_token(),
+        first.expose_token()
+    );
+    assert_eq!(own.stats().logins, 1);
+    assert_eq!(own.route("POST v1/user/login"), 2);
+
+    // Not on every call: the next try comes five minutes later.
+    client.fresh().devices().await.unwrap();
+    assert_eq!(own.route("POST v1/user/login"), 2);
+    own.sim.advance_clock(Duration::from_secs(300));
+    client.fresh().devices().await.unwrap();
+    assert_eq!(own.stats().logins, 2);
+    assert_ne!(
+        client.session().unwrap().expose_token(),
+        first.expose_token()
     );
 }

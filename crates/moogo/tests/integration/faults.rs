@@ -231,3 +231,89 @@ async fn repeated_failures_open_the_devices_circuit() {
     client.device(BACKYARD).status().await.unwrap();
     assert_eq!(own.route(STATUS), 6);
 }
+
+/// Whether an error is the expected one.
+type ErrorCheck = fn(&Error) -> bool;
+
+#[tokio::test(start_paused = true)]
+async fn a_login_is_never_retried_and_its_body_never_shown() {
+    if support::skip_on_real_service("injecting faults") {
+        return;
+    }
+    let own = OwnSim::instant().await;
+    let login_fault = |kind| {
+        FaultSpec::new(kind)
+            .with_route("POST v1/user/login")
+            .unwrap()
+            .with_times(1)
+    };
+    let cases: [(FaultKind, ErrorCheck); 4] = [
+        (
+            FaultKind::Latency(Duration::from_secs(60)),
+            Error::is_timeout,
+        ),
+        (FaultKind::Reset, |err| {
+            matches!(err, Error::Transport { .. })
+        }),
+        (FaultKind::Html(502), |err| {
+            matches!(err, Error::Server { status: 502, .. })
+        }),
+        (
+            FaultKind::Truncate,
+            |err| matches!(err, Error::Decode { body, .. } if body.contains("withheld")),
+        ),
+    ];
+    for (n_case, (kind, expected)) in cases.into_iter().enumerate() {
+        own.sim.set_fault(login_fault(kind));
+        let client = own
+            .builder()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .unwrap();
+        let err = client.devices().await.unwrap_err();
+        assert!(expected(&err), "{err:?}");
+        assert_eq!(
+            own.route("POST v1/user/login"),
+            n_case as u64 + 1,
+            "{err:?}"
+        );
+        assert_eq!(own.route("GET v1/devices"), 0);
+    }
+    // The truncated answer held a token: neither the error nor its debug form shows it.
+    let client = own.client();
+    let session = client.login().await.unwrap();
+    assert_eq!(
+        own.stats().logins,
+        2,
+        "the truncated login succeeded on the service"
+    );
+    assert!(!format!("{session:?}").contains(session.expose_token()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_http_401_status_also_makes_the_client_log_in_again() {
+    let Some(own) = logged_in().await else { return };
+    own.sim
+        .set_fault(on_status(FaultKind::Status(401), Some(1)));
+    own.client().device(BACKYARD).status().await.unwrap();
+    assert_eq!(own.stats().logins, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_lockout_while_logging_in_again_after_a_401_is_recorded() {
+    let Some(own) = logged_in().await else { return };
+    own.sim
+        .set_fault(on_status(FaultKind::Unauthorized, Some(1)));
+    own.sim.set_fault(
+        FaultSpec::new(FaultKind::Code(10000))
+            .with_route("POST v1/user/login")
+            .unwrap()
+            .with_times(1),
+    );
+    let err = own.client().device(BACKYARD).status().await.unwrap_err();
+    assert!(err.is_rate_limited(), "{err:?}");
+    assert!(own.lockout_file().exists());
+    let requests = own.stats().requests;
+    assert!(own.client().liquids().await.unwrap_err().is_rate_limited());
+    assert_eq!(own.stats().requests, requests);
+}

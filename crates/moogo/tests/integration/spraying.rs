@@ -203,3 +203,82 @@ async fn a_device_that_does_not_confirm_times_out() {
     assert!(matches!(err, Error::ConfirmationTimeout { .. }), "{err:?}");
     assert_eq!(own.route("POST v1/devices/{deviceId}/stop"), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_cancelled_timed_spray_still_stops_the_device() {
+    if support::skip_on_real_service("cancelling a spray") {
+        return;
+    }
+    let own = OwnSim::start().await;
+    let client = own.client();
+    let device = client.device(BACKYARD);
+    let spray = device.spray_for(Duration::from_secs(60));
+    let cancelled = tokio::time::timeout(Duration::from_secs(15), spray).await;
+    assert!(cancelled.is_err(), "cancelled mid-spray");
+    assert!(
+        client
+            .fresh()
+            .device(BACKYARD)
+            .status()
+            .await
+            .unwrap()
+            .is_spraying()
+    );
+    // The stop is sent from a task of its own; the device obeys after its transition.
+    support::settle(Duration::from_secs(6)).await;
+    assert_eq!(own.route("POST v1/devices/{deviceId}/stop"), 1);
+    assert!(
+        !client
+            .fresh()
+            .device(BACKYARD)
+            .status()
+            .await
+            .unwrap()
+            .is_spraying()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_timed_spray_on_an_offline_device_fails_without_a_stop() {
+    if support::skip_on_real_service("an offline device") {
+        return;
+    }
+    let own = OwnSim::instant().await;
+    let err = own
+        .client()
+        .device(support::GARAGE)
+        .spray_for(Duration::from_secs(10))
+        .await
+        .unwrap_err();
+    assert!(err.is_device_error(), "{err:?}");
+    assert_eq!(
+        (
+            own.route("POST v1/devices/{deviceId}/start"),
+            own.route("POST v1/devices/{deviceId}/stop")
+        ),
+        (5, 0)
+    );
+    for bad in [
+        Duration::ZERO,
+        Duration::from_millis(1500),
+        Duration::from_secs(3601),
+    ] {
+        let err = own
+            .client()
+            .device(BACKYARD)
+            .spray_for(bad)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidInput {
+                    field: "duration",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+    assert_eq!(own.route("POST v1/devices/{deviceId}/start"), 5);
+}
