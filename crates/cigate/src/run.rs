@@ -337,6 +337,7 @@ impl Runner {
                     if let Some(group) = process_group {
                         kill_process_group(group);
                     }
+                    let _ = child.wait().await;
                     write_log(log, log_path, "=== cigate: interrupted; killed the attempt's process group")?;
                     return Err(Error::Interrupted { check: spec.name.clone() });
                 }

@@ -190,21 +190,8 @@ fn run_command_times_out_and_kills_the_process_group() {
         .expect_stdout("slow.sh transient")
         .expect_stdout("timed out after 300ms");
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
-    let pid = repo.read("grandchild.pid").trim().to_owned();
     // The grandchild was in the attempt's process group, so it is gone too.
-    // Gone, or a zombie waiting for a parent that is gone too.
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let state = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .trim_start()
-        .chars()
-        .next();
-    assert!(
-        matches!(state, None | Some('Z' | 'X')),
-        "grandchild {pid} survived the timeout: {stat}"
-    );
+    assert_gone(&repo.read("grandchild.pid"));
     assert_eq!(repo.result("slow.sh")["outcome"], "transient");
 }
 
@@ -307,17 +294,27 @@ fn ctrl_c_kills_the_running_check_and_exits_130() {
         String::from_utf8_lossy(&output.stderr),
         "error: interrupted while running `slow`\n"
     );
-    let pid = repo.read("grandchild.pid").trim().to_owned();
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let state = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .trim_start()
-        .chars()
-        .next();
-    assert!(
-        matches!(state, None | Some('Z' | 'X')),
-        "grandchild {pid} survived: {stat}"
-    );
+    assert_gone(&repo.read("grandchild.pid"));
+}
+
+/// Asserts that process `pid` is gone (or a zombie whose parent is gone too). SIGKILL takes
+/// effect when the process is next scheduled, so this waits a little.
+fn assert_gone(pid: &str) {
+    let pid = pid.trim();
+    let mut stat = String::new();
+    for _ in 0..200 {
+        stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .chars()
+            .next();
+        if matches!(state, None | Some('Z' | 'X')) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("process {pid} survived: {stat}");
 }
