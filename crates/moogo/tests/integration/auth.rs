@@ -163,3 +163,36 @@ async fn many_clients_and_tasks_starting_together_log_in_once() {
     let stats = own.stats();
     assert_eq!((stats.logins, stats.requests), (1, 33));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_service_that_forgets_every_token_draws_one_new_login() {
+    if support::skip_on_real_service("resetting the service") {
+        return;
+    }
+    let own = OwnSim::instant().await;
+    let client = own.client();
+    client.devices().await.unwrap();
+    // Over the control surface, as a test against a standalone simulator would.
+    let reset: Value = support::http()
+        .post(format!("{}/__sim/reset", own.sim.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(reset, serde_json::json!({"reset": true}));
+    assert_eq!(own.stats(), moogo_sim::Stats::default());
+
+    client.fresh().devices().await.unwrap();
+    own.client().fresh().devices().await.unwrap();
+    let stats = support::sim_stats(&own.sim.base_url()).await;
+    assert_eq!(
+        stats.logins, 1,
+        "one re-login after the 401, shared through the file"
+    );
+    assert_eq!(
+        stats.requests, 4,
+        "a 401, the login, the call again, the second client"
+    );
+}

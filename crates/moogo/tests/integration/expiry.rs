@@ -144,3 +144,25 @@ async fn a_refresh_that_fails_keeps_the_valid_token_and_tries_again_later() {
         first.expose_token()
     );
 }
+
+/// FIXME: with tokens that live less than two hours, a client refreshes its
+/// own token after half its life, but a new client (another process) reading
+/// the session file applies the fixed one-hour margin: a token with an hour
+/// or less left is never reused from the store, so every new client logs in
+/// again. Expected: one login for both clients below.
+#[tokio::test(start_paused = true)]
+async fn fixme_a_short_lived_stored_token_is_not_reused_by_a_new_client() {
+    if support::skip_on_real_service("short-lived tokens") {
+        return;
+    }
+    let config = SimConfig::default()
+        .with_transition_delay(Duration::ZERO, Duration::ZERO)
+        .with_token_ttl(Duration::from_secs(30 * 60));
+    let own = OwnSim::with_config(config).await;
+    let first = own.client();
+    first.devices().await.unwrap();
+    first.fresh().devices().await.unwrap();
+    assert_eq!(own.stats().logins, 1, "the first client keeps its token");
+    own.client().devices().await.unwrap();
+    assert_eq!(own.stats().logins, 2, "a new client logs in again");
+}

@@ -38,7 +38,13 @@ async fn creates_reads_updates_switches_skips_and_deletes_a_schedule() {
     let shared = Shared::new().await;
     let device_id = shared.device_id(PATIO).await;
     let schedules = shared.client.device(&device_id).schedules();
-    // Disabled, so that it never sprays a real device.
+    // Created disabled; while it is briefly enabled below, it runs only on a
+    // day that is neither yesterday, today nor tomorrow in any time zone, so
+    // it never sprays a real device.
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .weekday();
+    let far_day = u8::try_from((today.to_sunday_zero_offset() + 3) % 7).unwrap();
     let new = ScheduleCreate::new(5, 45, 60)
         .with_weekdays([5, 1, 3])
         .with_enabled(false);
@@ -57,7 +63,7 @@ async fn creates_reads_updates_switches_skips_and_deletes_a_schedule() {
         .with_hour(6)
         .with_minute(15)
         .with_duration_secs(90)
-        .with_weekdays([0, 6]);
+        .with_weekdays([far_day]);
     schedules.update(&id, &update).await.unwrap();
     let updated = schedules.get(&id).await.unwrap();
     assert_eq!(
@@ -67,7 +73,7 @@ async fn creates_reads_updates_switches_skips_and_deletes_a_schedule() {
             updated.duration,
             updated.weekdays()
         ),
-        (Some(6), Some(15), Some(90), vec![0, 6])
+        (Some(6), Some(15), Some(90), vec![far_day])
     );
     assert!(!updated.is_enabled(), "untouched fields stay");
 
