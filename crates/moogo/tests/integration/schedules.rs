@@ -244,3 +244,36 @@ async fn skip_cancels_only_the_next_occurrence() {
     own.sim.advance_clock(Duration::from_secs(24 * 3600));
     assert!(spraying().await, "the next day's occurrence fires");
 }
+
+#[tokio::test(start_paused = true)]
+async fn schedules_follow_the_devices_time_zone() {
+    if support::skip_on_real_service("moving the clock") {
+        return;
+    }
+    let own = OwnSim::instant().await;
+    let client = own.client();
+    let (hour, minute, ahead) = minute_ahead(&own, Duration::from_secs(600));
+    create(&client, BACKYARD, &ScheduleCreate::new(hour, minute, 60)).await;
+    // The same wall-clock time in New York came three hours earlier.
+    let device = client.device(BACKYARD);
+    let to_new_york = moogo::ConfigUpdate::new().with_time_zone("America/New_York");
+    device.update_config(&to_new_york).await.unwrap();
+    let spraying = || async {
+        client
+            .fresh()
+            .device(BACKYARD)
+            .status()
+            .await
+            .unwrap()
+            .is_spraying()
+    };
+
+    own.sim.advance_clock(ahead + Duration::from_secs(1));
+    assert!(!spraying().await, "not at the Los Angeles time");
+    let next_new_york = ahead + Duration::from_secs(21 * 3600);
+    own.sim
+        .advance_clock(next_new_york - ahead - Duration::from_secs(2));
+    assert!(!spraying().await);
+    own.sim.advance_clock(Duration::from_secs(2));
+    assert!(spraying().await, "at the New York time the next day");
+}
