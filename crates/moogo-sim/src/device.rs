@@ -123,6 +123,8 @@ pub(crate) struct StatusView<'a> {
     #[serde(rename = "water_level")]
     water_level: i64,
     mix_ratio: i64,
+    /// The configured concentration, which the reference client reads from the status.
+    liquid_concentration: i64,
     latest_spraying_duration: Option<u64>,
     latest_spraying_end: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -270,6 +272,7 @@ impl Device {
             liquid_level: self.liquid_level,
             water_level: self.water_level,
             mix_ratio: self.mix_ratio,
+            liquid_concentration: self.config.liquid_concentration.round() as i64,
             latest_spraying_duration: self.latest_spraying_duration,
             latest_spraying_end,
             mac: self.mac.as_deref(),

@@ -56,6 +56,7 @@ async fn a_status_has_every_documented_field() {
         "liquid_level",
         "water_level",
         "mixRatio",
+        "liquidConcentration",
         "latestSprayingDuration",
         "latestSprayingEnd",
     ] {
