@@ -186,20 +186,11 @@ impl Config {
             path: path.to_owned(),
             source: Box::new(source),
         };
-        let user: toml::Table = toml::from_str(text).map_err(syntax)?;
-        let mut merged: toml::Table =
-            toml::from_str(DEFAULT_CONFIG).expect("the compiled-in defaults are valid TOML");
-        for (section, value) in user {
-            match (merged.get_mut(&section), value) {
-                (Some(toml::Value::Table(default)), toml::Value::Table(table)) => {
-                    default.extend(table);
-                }
-                (_, value) => {
-                    merged.insert(section, value);
-                }
-            }
-        }
-        let raw = RawConfig::deserialize(toml::Value::Table(merged)).map_err(syntax)?;
+        // The user's text is deserialized directly, so that type errors point at its lines.
+        let raw: RawConfig = toml::from_str(text).map_err(syntax)?;
+        let defaults: RawConfig =
+            toml::from_str(DEFAULT_CONFIG).expect("the compiled-in defaults are valid");
+        let raw = raw.or(defaults);
         // An empty root keeps relative paths short (`.cigate/x`, not `./.cigate/x`); commands
         // run in `.` then.
         let root = path.parent().map(Path::to_owned).unwrap_or_default();
@@ -233,29 +224,33 @@ impl Config {
     }
 }
 
-#[derive(Deserialize)]
+/// `cigate.toml` as written: every key optional, so that the compiled-in defaults fill the
+/// gaps key by key ([`RawConfig::or`]).
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct RawConfig {
     cooldown: RawCooldown,
     rate_limit: RawRateLimit,
     transient: RawTransient,
     tracker: RawTracker,
     secrets: RawSecrets,
-    #[serde(default)]
     check: Vec<RawCheck>,
     #[serde(flatten)]
     unknown: BTreeMap<String, toml::Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct RawCooldown {
-    window: String,
-    marker: RawMarker,
-    token_env: String,
+    window: Option<String>,
+    marker: Option<RawMarker>,
+    token_env: Option<String>,
     #[serde(flatten)]
     unknown: BTreeMap<String, toml::Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct RawMarker {
     file: Option<String>,
     github_variable: Option<String>,
@@ -263,41 +258,96 @@ struct RawMarker {
     unknown: BTreeMap<String, toml::Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct RawRateLimit {
-    patterns: Vec<String>,
-    ignore: Vec<String>,
+    patterns: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
     lockout_record: Option<String>,
     #[serde(flatten)]
     unknown: BTreeMap<String, toml::Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct RawTransient {
-    patterns: Vec<String>,
+    patterns: Option<Vec<String>>,
     #[serde(flatten)]
     unknown: BTreeMap<String, toml::Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct RawTracker {
-    kind: String,
-    title: String,
-    labels: Vec<String>,
-    path: String,
-    token_env: String,
+    kind: Option<String>,
+    title: Option<String>,
+    labels: Option<Vec<String>>,
+    path: Option<String>,
+    token_env: Option<String>,
     #[serde(flatten)]
     unknown: BTreeMap<String, toml::Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct RawSecrets {
-    token_env: String,
-    map: BTreeMap<String, String>,
-    redact_env: Vec<String>,
+    token_env: Option<String>,
+    map: Option<BTreeMap<String, String>>,
+    redact_env: Option<Vec<String>>,
     session: Option<String>,
     #[serde(flatten)]
     unknown: BTreeMap<String, toml::Value>,
+}
+
+impl RawConfig {
+    /// Fills every key this file leaves out from `defaults`. Checks and unknown keys are the
+    /// file's own.
+    fn or(self, defaults: RawConfig) -> RawConfig {
+        let (c, d) = (self.cooldown, defaults.cooldown);
+        let cooldown = RawCooldown {
+            window: c.window.or(d.window),
+            marker: c.marker.or(d.marker),
+            token_env: c.token_env.or(d.token_env),
+            unknown: c.unknown,
+        };
+        let (r, d) = (self.rate_limit, defaults.rate_limit);
+        let rate_limit = RawRateLimit {
+            patterns: r.patterns.or(d.patterns),
+            ignore: r.ignore.or(d.ignore),
+            lockout_record: r.lockout_record.or(d.lockout_record),
+            unknown: r.unknown,
+        };
+        let transient = RawTransient {
+            patterns: self.transient.patterns.or(defaults.transient.patterns),
+            unknown: self.transient.unknown,
+        };
+        let (t, d) = (self.tracker, defaults.tracker);
+        let tracker = RawTracker {
+            kind: t.kind.or(d.kind),
+            title: t.title.or(d.title),
+            labels: t.labels.or(d.labels),
+            path: t.path.or(d.path),
+            token_env: t.token_env.or(d.token_env),
+            unknown: t.unknown,
+        };
+        let (s, d) = (self.secrets, defaults.secrets);
+        let secrets = RawSecrets {
+            token_env: s.token_env.or(d.token_env),
+            map: s.map.or(d.map),
+            redact_env: s.redact_env.or(d.redact_env),
+            session: s.session.or(d.session),
+            unknown: s.unknown,
+        };
+        RawConfig {
+            cooldown,
+            rate_limit,
+            transient,
+            tracker,
+            secrets,
+            check: self.check,
+            unknown: self.unknown,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -341,48 +391,62 @@ impl Validator<'_> {
     fn validate(mut self, raw: RawConfig) -> Result<Config> {
         self.unknown("", &raw.unknown);
         self.unknown("cooldown.", &raw.cooldown.unknown);
-        self.unknown("cooldown.marker.", &raw.cooldown.marker.unknown);
+        let marker = raw.cooldown.marker.unwrap_or_default();
+        self.unknown("cooldown.marker.", &marker.unknown);
         self.unknown("rate_limit.", &raw.rate_limit.unknown);
         self.unknown("transient.", &raw.transient.unknown);
         self.unknown("tracker.", &raw.tracker.unknown);
         self.unknown("secrets.", &raw.secrets.unknown);
 
-        let marker = &raw.cooldown.marker;
         if marker.file.is_none() && marker.github_variable.is_none() {
+            let keys: Vec<&str> = marker.unknown.keys().map(String::as_str).collect();
             return Err(self.value(
                 "cooldown.marker",
-                "{}",
+                &format!("{{ {} }}", keys.join(", ")),
                 "`{ file = \"PATH\" }` or `{ github_variable = \"NAME\" }`",
             ));
         }
         let cooldown = CooldownConfig {
-            window: self.duration("cooldown.window", &raw.cooldown.window)?,
+            window: self.duration(
+                "cooldown.window",
+                raw.cooldown.window.as_deref().unwrap_or_default(),
+            )?,
             marker_file: marker.file.as_deref().map(|file| self.root.join(file)),
             marker_variable: marker.github_variable.clone(),
-            token_env: raw.cooldown.token_env.clone(),
+            token_env: raw.cooldown.token_env.unwrap_or_default(),
         };
         let rules = Rules {
-            rate_limit: self.patterns("rate_limit.patterns", &raw.rate_limit.patterns)?,
-            ignore: self.patterns("rate_limit.ignore", &raw.rate_limit.ignore)?,
-            transient: self.patterns("transient.patterns", &raw.transient.patterns)?,
+            rate_limit: self.patterns(
+                "rate_limit.patterns",
+                raw.rate_limit.patterns.as_deref().unwrap_or_default(),
+            )?,
+            ignore: self.patterns(
+                "rate_limit.ignore",
+                raw.rate_limit.ignore.as_deref().unwrap_or_default(),
+            )?,
+            transient: self.patterns(
+                "transient.patterns",
+                raw.transient.patterns.as_deref().unwrap_or_default(),
+            )?,
         };
+        let tracker_kind = raw.tracker.kind.as_deref().unwrap_or_default();
         let tracker = TrackerConfig {
-            kind: TrackerKind::parse(&raw.tracker.kind).ok_or_else(|| {
+            kind: TrackerKind::parse(tracker_kind).ok_or_else(|| {
                 self.value(
                     "tracker.kind",
-                    &raw.tracker.kind,
+                    tracker_kind,
                     "one of github, file, none, auto",
                 )
             })?,
-            title: raw.tracker.title,
-            labels: raw.tracker.labels,
-            path: self.root.join(raw.tracker.path),
-            token_env: raw.tracker.token_env,
+            title: raw.tracker.title.unwrap_or_default(),
+            labels: raw.tracker.labels.unwrap_or_default(),
+            path: self.root.join(raw.tracker.path.unwrap_or_default()),
+            token_env: raw.tracker.token_env.unwrap_or_default(),
         };
         let secrets = SecretsConfig {
-            token_env: raw.secrets.token_env,
-            map: raw.secrets.map,
-            redact_env: raw.secrets.redact_env,
+            token_env: raw.secrets.token_env.unwrap_or_default(),
+            map: raw.secrets.map.unwrap_or_default(),
+            redact_env: raw.secrets.redact_env.unwrap_or_default(),
             session: raw.secrets.session.map(|session| self.root.join(session)),
         };
         let mut checks = Vec::with_capacity(raw.check.len());
@@ -720,7 +784,8 @@ retry_on = "transient"
             parse("[[check]]\nname = \"unit\"\nrun = \"x\"\nrequired = \"yes\"\n").unwrap_err();
         assert_eq!(error.to_string(), "failed to load `repo/cigate.toml`");
         let cause = std::error::Error::source(&error).unwrap().to_string();
-        assert!(cause.contains("required"), "{cause}");
+        assert!(cause.contains("line 4"), "{cause}");
+        assert!(cause.contains("required = \"yes\""), "{cause}");
     }
 
     #[test]

@@ -199,7 +199,10 @@ impl Error {
         let mut text = format!("error: {self}\n");
         let mut source = std::error::Error::source(self);
         while let Some(cause) = source {
-            let _ = writeln!(text, "  caused by: {cause}");
+            // Multi-line causes (a TOML error with its snippet) stay indented under theirs.
+            let message = cause.to_string();
+            let message = message.trim_end().replace('\n', "\n    ");
+            let _ = writeln!(text, "  caused by: {message}");
             source = cause.source();
         }
         if let Some(hint) = self.hint() {

@@ -318,3 +318,19 @@ fn assert_gone(pid: &str) {
     }
     panic!("process {pid} survived: {stat}");
 }
+
+#[test]
+fn type_errors_point_at_the_line() {
+    let repo = Repo::new("[[check]]\nname = \"unit\"\nrun = \"true\"\nrequired = \"yes\"\n");
+    let run = repo.cigate(&["pipeline"]);
+    run.expect_code(2);
+    insta::assert_snapshot!(run.stderr, @r#"
+    error: failed to load `cigate.toml`
+      caused by: TOML parse error at line 4, column 12
+          |
+        4 | required = "yes"
+          |            ^^^^^
+        invalid type: string "yes", expected a boolean
+      hint: see the cigate.toml reference in crates/cigate/README.md
+    "#);
+}
