@@ -3,7 +3,7 @@
 //! one local axum server, interleaved round by round in one run.
 //!
 //! Run with `cargo bench -p moogo`. `MOOGO_BENCH_REQUESTS` sets the reads per
-//! round and side (default 2000). Target: the client within 1.3x of the bare loop.
+//! round and side (default 1000). Target: the client within 1.3x of the bare loop.
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +11,7 @@ use axum::Router;
 use axum::routing::get;
 use serde_json::{Value, json};
 
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 10;
 const TOKEN: &str = "bench-token";
 const TARGET_RATIO: f64 = 1.3;
 
@@ -78,7 +78,7 @@ async fn main() {
     let n: usize = std::env::var("MOOGO_BENCH_REQUESTS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
+        .unwrap_or(1000);
     let base_url = serve().await;
     let http = reqwest::Client::new();
     let state_dir = tempfile::tempdir().unwrap();

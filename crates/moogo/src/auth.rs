@@ -302,7 +302,7 @@ impl Auth {
             })
             .await?;
         let data = match reply {
-            Reply::Success(data) => data,
+            Reply::Success(data) => data.into_value(),
             Reply::Failure(failure) if failure.code == Some(10104) => {
                 let mut limits = self.limits.lock().unwrap_or_else(|e| e.into_inner());
                 limits.rejected = Some(failure.message.clone());

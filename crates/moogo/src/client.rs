@@ -15,7 +15,7 @@ use crate::cache::Caches;
 use crate::circuit::{CircuitBreakers, DEFAULT_OPEN_FOR, DEFAULT_THRESHOLD};
 use crate::clock::{Clock, SharedClock, SystemClock};
 use crate::device::DeviceHandle;
-use crate::envelope::{Failure, Reply};
+use crate::envelope::{Data, Failure, Reply};
 use crate::error::{Error, Result};
 use crate::lockout::LockoutGuard;
 use crate::model::{self, DeviceSummary, Liquid, Schedule};
@@ -155,7 +155,7 @@ impl Client {
         let data = self
             .call(self.read("v1/devices".into(), true, None))
             .await?;
-        let devices: Vec<DeviceSummary> = model::items(data);
+        let devices: Vec<DeviceSummary> = model::items(data.into_value());
         caches.devices.insert("", devices.clone());
         Ok(devices)
     }
@@ -174,7 +174,7 @@ impl Client {
         let data = self
             .call(self.read("v1/liquid".into(), false, None))
             .await?;
-        let liquids: Vec<Liquid> = model::items(data);
+        let liquids: Vec<Liquid> = model::items(data.into_value());
         caches.liquids.insert("", liquids.clone());
         Ok(liquids)
     }
@@ -193,7 +193,7 @@ impl Client {
         let data = self
             .call(self.read("v1/devices/schedules".into(), false, None))
             .await?;
-        let schedules: Vec<Schedule> = model::items(data);
+        let schedules: Vec<Schedule> = model::items(data.into_value());
         caches.recommended.insert("", schedules.clone());
         Ok(schedules)
     }
@@ -226,16 +226,16 @@ impl Client {
     pub(crate) async fn call_as<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T> {
         let path = call.path.clone();
         let data = self.call(call).await?;
-        T::deserialize(&data).map_err(|source| Error::Decode {
+        data.decode().map_err(|source| Error::Decode {
             path,
             status: 200,
-            body: crate::envelope::excerpt(data.to_string().as_bytes(), false),
+            body: crate::envelope::excerpt(data.text().as_bytes(), false),
             source,
         })
     }
 
     /// Runs `call` through the circuit breaker and the retry loop; returns `data`.
-    pub(crate) async fn call(&self, call: Call<'_>) -> Result<Value> {
+    pub(crate) async fn call(&self, call: Call<'_>) -> Result<Data> {
         if let Some(device_id) = call.device_id {
             self.inner.circuits.check(device_id)?;
         }
@@ -253,7 +253,7 @@ impl Client {
         result
     }
 
-    async fn attempt(&self, call: &Call<'_>, attempt: u32) -> Result<Value> {
+    async fn attempt(&self, call: &Call<'_>, attempt: u32) -> Result<Data> {
         let inner = &self.inner;
         let session = match call.authenticated {
             true => Some(inner.auth.session(&inner.transport).await?),

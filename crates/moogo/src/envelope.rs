@@ -5,8 +5,9 @@
 //! or as a non-JSON page from a proxy.
 
 use serde::Deserialize;
-use serde::de::Error as _;
+use serde::de::{DeserializeOwned, Error as _};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::Error;
 
@@ -16,8 +17,8 @@ const BODY_EXCERPT_CHARS: usize = 256;
 /// What an answer says, before the caller's context turns a failure into an [`Error`].
 #[derive(Debug)]
 pub(crate) enum Reply {
-    /// Code 0: the `data` (null when absent).
-    Success(Value),
+    /// Code 0: the `data`.
+    Success(Data),
     /// A non-zero code or an HTTP error status.
     Failure(Failure),
 }
@@ -51,13 +52,35 @@ impl Failure {
     }
 }
 
+/// The `data` of a successful answer, kept as JSON text until the caller
+/// decodes it into the type it expects (no intermediate `Value` tree).
+#[derive(Debug)]
+pub(crate) struct Data(Option<Box<RawValue>>);
+
+impl Data {
+    /// The JSON text of `data` (`null` when absent).
+    pub(crate) fn text(&self) -> &str {
+        self.0.as_deref().map_or("null", RawValue::get)
+    }
+
+    /// Decodes `data` as `T`.
+    pub(crate) fn decode<T: DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_str(self.text())
+    }
+
+    /// `data` as a JSON value (null when absent or unreadable).
+    pub(crate) fn into_value(self) -> Value {
+        self.decode().unwrap_or(Value::Null)
+    }
+}
+
 #[derive(Deserialize)]
 struct Envelope {
     code: Option<Value>,
     #[serde(default, alias = "msg")]
     message: Option<Value>,
     #[serde(default)]
-    data: Value,
+    data: Option<Box<RawValue>>,
 }
 
 /// Reads an answer. `withhold_body` keeps the body out of errors (login answers carry the token).
@@ -90,7 +113,7 @@ pub(crate) fn decode(
         Some(other) => other.to_string(),
     };
     if code == Some(0) && (200..300).contains(&status) {
-        return Ok(Reply::Success(envelope.data));
+        return Ok(Reply::Success(Data(envelope.data)));
     }
     Ok(Reply::Failure(Failure {
         status,
@@ -100,7 +123,7 @@ pub(crate) fn decode(
         } else {
             message
         },
-        data: envelope.data,
+        data: Data(envelope.data).into_value(),
     }))
 }
 
@@ -169,7 +192,7 @@ mod tests {
 
     fn check(status: u16, body: &str) -> String {
         match decode("v1/devices", status, body.as_bytes(), false) {
-            Ok(Reply::Success(data)) => format!("success {data}"),
+            Ok(Reply::Success(data)) => format!("success {}", data.text()),
             Ok(Reply::Failure(f)) => format!(
                 "failure status={} code={:?} message={:?}",
                 f.status, f.code, f.message

@@ -33,7 +33,9 @@ impl Schedules {
         let call = self
             .device
             .call(Method::GET, "/schedules", None, self.retry());
-        Ok(model::items(self.device.client.call(call).await?))
+        Ok(model::items(
+            self.device.client.call(call).await?.into_value(),
+        ))
     }
 
     /// One schedule.
