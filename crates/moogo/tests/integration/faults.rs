@@ -317,3 +317,69 @@ async fn a_lockout_while_logging_in_again_after_a_401_is_recorded() {
     assert!(own.client().liquids().await.unwrap_err().is_rate_limited());
     assert_eq!(own.stats().requests, requests);
 }
+
+#[tokio::test(start_paused = true)]
+async fn error_messages_say_what_failed() {
+    let Some(own) = logged_in().await else { return };
+    let never = || {
+        own.builder()
+            .retry_policy(RetryPolicy::never())
+            .spray_retry_policy(RetryPolicy::never())
+            .build()
+            .unwrap()
+            .fresh()
+    };
+    let mut lines = Vec::new();
+    let mut record = |what: &str, err: Error| lines.push(format!("{what}: {err}"));
+
+    record(
+        "offline",
+        never().device(support::GARAGE).start().await.unwrap_err(),
+    );
+    record(
+        "not found",
+        never().device("d-404").status().await.unwrap_err(),
+    );
+    for (what, kind) in [
+        ("html page", FaultKind::Html(502)),
+        ("non-json", FaultKind::NonJson),
+        ("code 500", FaultKind::Code(500)),
+        ("unknown code", FaultKind::Code(12345)),
+    ] {
+        own.sim.set_fault(on_status(kind, Some(1)));
+        record(what, never().device(BACKYARD).status().await.unwrap_err());
+    }
+    own.sim.set_fault(on_status(
+        FaultKind::Latency(Duration::from_secs(60)),
+        Some(1),
+    ));
+    let slow = own
+        .builder()
+        .timeout(Duration::from_secs(1))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    record("timeout", slow.device(BACKYARD).status().await.unwrap_err());
+
+    own.sim.set_fault(on_status(FaultKind::Html(503), None));
+    let client = own
+        .builder()
+        .retry_policy(RetryPolicy::never())
+        .circuit_breaker(1, Duration::from_secs(300))
+        .build()
+        .unwrap()
+        .fresh();
+    let _ = client.device(BACKYARD).status().await;
+    record(
+        "circuit",
+        client.device(BACKYARD).status().await.unwrap_err(),
+    );
+    own.sim.clear_faults();
+
+    own.sim.set_fault(on_status(FaultKind::Unauthorized, None));
+    record(
+        "unauthorized",
+        never().device(BACKYARD).status().await.unwrap_err(),
+    );
+    insta::assert_snapshot!(lines.join("\n"));
+}
