@@ -14,8 +14,9 @@
 //!   the others reuse its session.
 //! - `MOOGO_EMAIL` and `MOOGO_PASSWORD`: the real service (`MOOGO_BASE_URL`
 //!   optional). The session comes from `MOOGO_CACHED_*` or the session file
-//!   (`MOOGO_SESSION_FILE`, default `<workspace>/.moogo/session.json`), and a
-//!   new one is written back to that file. `MOOGO_TEST_DEVICE_ID` picks the
+//!   (`MOOGO_SESSION_FILE`, default `.moogo/session.json`; a relative path is
+//!   taken from the workspace root, not from the package directory cargo runs
+//!   tests in), and a new one is written back to that file. `MOOGO_TEST_DEVICE_ID` picks the
 //!   device (default: the first online one); nothing sprays unless
 //!   `MOOGO_ALLOW_SPRAY=1`.
 //!
@@ -77,7 +78,8 @@ fn env(name: &str) -> Option<String> {
 
 /// The workspace root, two levels above this crate.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::fs::canonicalize(&root).unwrap_or(root)
 }
 
 impl Target {
@@ -128,9 +130,10 @@ impl Target {
     }
 
     fn real(email: String, password: String) -> Self {
-        let session_file = env("MOOGO_SESSION_FILE")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| workspace_root().join(".moogo/session.json"));
+        // Relative to the workspace root, where cigate and the CI run; cargo
+        // runs test binaries in the package's directory instead.
+        let session_file = workspace_root()
+            .join(env("MOOGO_SESSION_FILE").unwrap_or_else(|| ".moogo/session.json".to_string()));
         seed_session_file(&session_file);
         let target = Self {
             kind: Kind::Real,
