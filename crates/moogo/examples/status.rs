@@ -9,7 +9,17 @@
 //! production); credentials and `MOOGO_SESSION_FILE` from the environment.
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> moogo::Result<()> {
     let mut builder = moogo::Client::builder().from_env();
     if let Some(base_url) = std::env::args().nth(1) {
         builder = builder.base_url(base_url);
