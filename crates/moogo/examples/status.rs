@@ -14,6 +14,11 @@ async fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");
+            let mut cause = std::error::Error::source(&err);
+            while let Some(source) = cause {
+                eprintln!("  caused by: {source}");
+                cause = source.source();
+            }
             std::process::ExitCode::FAILURE
         }
     }
