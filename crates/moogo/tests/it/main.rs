@@ -1,5 +1,6 @@
 //! End-to-end tests of the moogo client against a local mock server.
 
+mod api;
 mod auth;
 mod endpoints;
 mod errors;
