@@ -75,6 +75,11 @@ impl LockoutGuard {
         Ok(())
     }
 
+    /// The current time of the guard's clock.
+    pub(crate) fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
     /// Records a lockout answer and returns the error to report.
     pub(crate) fn record(&self, message: &str, server_until: Option<Timestamp>) -> Error {
         let detected_at = self.clock.now();

@@ -89,13 +89,14 @@ impl Transport {
         let outcome = async {
             let response = request.send().await?;
             let status = response.status().as_u16();
+            let retry_after = retry_after_secs(response.headers());
             let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, body))
+            Ok::<_, reqwest::Error>((status, retry_after, body))
         }
         .await;
         let latency_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
 
-        let (status, body) = match outcome {
+        let (status, retry_after, body) = match outcome {
             Ok(answer) => answer,
             Err(source) => {
                 tracing::debug!(method = %exchange.method, path, attempt = exchange.attempt, latency_ms, error = %source, "moogo request failed");
@@ -118,10 +119,18 @@ impl Transport {
         if let Reply::Failure(failure) = &reply
             && failure.is_lockout()
         {
-            return Err(self
-                .lockout
-                .record(&failure.message, failure.locked_until()));
+            let server_until = failure.locked_until().or_else(|| {
+                let seconds = jiff::SignedDuration::from_secs(retry_after?);
+                self.lockout.now().checked_add(seconds).ok()
+            });
+            return Err(self.lockout.record(&failure.message, server_until));
         }
         Ok(reply)
     }
+}
+
+/// The `Retry-After` header in seconds, when it is a number.
+fn retry_after_secs(headers: &reqwest::header::HeaderMap) -> Option<i64> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse().ok().filter(|secs: &i64| *secs > 0)
 }

@@ -145,3 +145,21 @@ async fn a_failed_login_never_retries() {
     assert!(matches!(err, Error::Server { status: 503, .. }), "{err:?}");
     server.verify().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_header_sets_the_end_of_a_429_lockout() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/devices"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = support::client(&server);
+    let err = client.devices().await.unwrap_err();
+    assert_eq!(
+        err.locked_until().unwrap().to_string(),
+        "2026-06-01T13:00:00Z"
+    );
+    server.verify().await;
+}
