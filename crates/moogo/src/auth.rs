@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use crate::clock::SharedClock;
 use crate::envelope::Reply;
 use crate::error::{Error, Result};
-use crate::session::{REFRESH_MARGIN, Session};
+use crate::session::Session;
 use crate::store::{SessionStore, StoreLock};
 use crate::transport::{Exchange, Transport};
 
@@ -59,31 +59,10 @@ struct Current {
 }
 
 impl Current {
-    /// A session from elsewhere: refreshed in its last hour.
-    fn restored(session: Session) -> Self {
-        let refresh_at = session
-            .expires_at()
-            .checked_sub(REFRESH_MARGIN)
-            .unwrap_or(Timestamp::MIN);
+    fn new(session: Session) -> Self {
         Self {
+            refresh_at: session.refresh_at(),
             session,
-            refresh_at,
-        }
-    }
-
-    /// A session from this client's login: refreshed in its last hour, or
-    /// after half its life if it lives less than two hours, so that a short
-    /// token never makes every call log in.
-    fn logged_in(session: Session, at: Timestamp) -> Self {
-        let lifetime = session.expires_at().duration_since(at);
-        let margin = REFRESH_MARGIN.min(lifetime / 2);
-        let refresh_at = session
-            .expires_at()
-            .checked_sub(margin)
-            .unwrap_or(Timestamp::MIN);
-        Self {
-            session,
-            refresh_at,
         }
     }
 }
@@ -117,7 +96,7 @@ impl Auth {
             credentials,
             store,
             clock,
-            current: Mutex::new(session.map(Current::restored)),
+            current: Mutex::new(session.map(Current::new)),
             login_turn: tokio::sync::Mutex::new(()),
             limits: Mutex::new(LoginLimits::default()),
         }
@@ -153,7 +132,7 @@ impl Auth {
         }
         if let Some(session) = self.load_fresh(None).await? {
             tracing::info!(user_id = session.user_id(), expires_at = %session.expires_at(), "session reused from the store");
-            self.set_current(Current::restored(session.clone()));
+            self.set_current(Current::new(session.clone()));
             return Ok(session);
         }
         match self.login_locked(transport, None).await {
@@ -207,20 +186,19 @@ impl Auth {
                 user_id = session.user_id(),
                 "session reused: logged in by another client"
             );
-            self.set_current(Current::restored(session.clone()));
+            self.set_current(Current::new(session.clone()));
             return Ok(session);
         }
         if rejected.is_some() {
             self.count_relogin()?;
         }
-        let logged_in_at = self.clock.now();
         let session = self.login(transport, &credentials).await?;
         if let Some(store) = &self.store {
             let store = Arc::clone(store);
             let to_save = session.clone();
             spawn_blocking(move || store.save(&to_save)).await?;
         }
-        self.set_current(Current::logged_in(session.clone(), logged_in_at));
+        self.set_current(Current::new(session.clone()));
         Ok(session)
     }
 
@@ -337,9 +315,8 @@ impl Auth {
             .and_then(Value::as_i64)
             .filter(|ttl| *ttl > 0)
             .unwrap_or(DEFAULT_TTL_SECS);
-        let expires_at = self
-            .clock
-            .now()
+        let issued_at = self.clock.now();
+        let expires_at = issued_at
             .checked_add(SignedDuration::from_secs(ttl))
             .unwrap_or(Timestamp::MAX);
         let session = Session::new(
@@ -347,7 +324,8 @@ impl Auth {
             text("userId").unwrap_or_default(),
             text("email").unwrap_or_else(|| credentials.email.clone()),
             expires_at,
-        );
+        )
+        .with_issued_at(issued_at);
         tracing::info!(user_id = session.user_id(), %expires_at, "logged in");
         Ok(session)
     }

@@ -301,39 +301,35 @@ pub(crate) fn failure_error(path: &str, device_id: Option<&str>, failure: Failur
         message,
         ..
     } = failure;
-    match code {
-        Some(10104) => Error::InvalidCredentials { message },
-        Some(10201) => Error::DeviceOffline {
+    // Codes that name a cause win; then the HTTP status (a 5xx is a server
+    // failure whatever its body says); then any other code.
+    match (code, status) {
+        (Some(10104), _) => Error::InvalidCredentials { message },
+        (Some(10201), _) => Error::DeviceOffline {
             device_id: device_id.unwrap_or_default().to_string(),
             message,
         },
-        Some(401) => Error::Unauthorized { path, message },
-        Some(404) => Error::NotFound { path, message },
-        Some(500) => Error::Server {
+        (Some(401), _) | (_, 401) => Error::Unauthorized { path, message },
+        (Some(404), _) | (_, 404) => Error::NotFound { path, message },
+        (Some(500), _) | (_, 500..) => Error::Server {
             path,
             status,
-            detail: format!("code 500: {message}"),
+            detail: match code {
+                Some(code) => format!("code {code}: {message}"),
+                None => message,
+            },
         },
-        Some(code) => Error::Api {
+        (Some(code), _) => Error::Api {
             path,
             status,
             code,
             message,
         },
-        None => match status {
-            401 => Error::Unauthorized { path, message },
-            404 => Error::NotFound { path, message },
-            500.. => Error::Server {
-                path,
-                status,
-                detail: message,
-            },
-            _ => Error::Api {
-                path,
-                status,
-                code: i64::from(status),
-                message,
-            },
+        (None, _) => Error::Api {
+            path,
+            status,
+            code: i64::from(status),
+            message,
         },
     }
 }

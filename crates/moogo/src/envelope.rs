@@ -35,8 +35,7 @@ pub(crate) struct Failure {
 
 impl Failure {
     pub(crate) fn is_lockout(&self) -> bool {
-        self.code == Some(crate::lockout::LOCKOUT_CODE)
-            || (self.code.is_none() && self.status == 429)
+        self.code == Some(crate::lockout::LOCKOUT_CODE) || self.status == 429
     }
 
     pub(crate) fn is_unauthorized(&self) -> bool {
@@ -118,7 +117,8 @@ pub(crate) fn decode(
     Ok(Reply::Failure(Failure {
         status,
         code: code.filter(|c| *c != 0),
-        message: if message.is_empty() {
+        // An error status with code 0 ("success") is described by the status alone.
+        message: if message.is_empty() || code == Some(0) {
             default_message(status)
         } else {
             message

@@ -31,6 +31,8 @@ pub struct Session {
     user_id: String,
     email: String,
     expires_at: Timestamp,
+    /// When the token was issued, if known; not part of the session file.
+    issued_at: Option<Timestamp>,
 }
 
 impl Session {
@@ -46,7 +48,22 @@ impl Session {
             user_id: user_id.into(),
             email: email.into(),
             expires_at,
+            issued_at: None,
         }
+    }
+
+    /// Records when the token was issued, which lets [`Session::refresh_at`]
+    /// handle short-lived tokens. Ignored when it is not before the expiry.
+    #[must_use]
+    pub fn with_issued_at(mut self, issued_at: Timestamp) -> Self {
+        self.issued_at = (issued_at < self.expires_at).then_some(issued_at);
+        self
+    }
+
+    /// When the token was issued, if known (a login, or the session file's
+    /// modification time).
+    pub fn issued_at(&self) -> Option<Timestamp> {
+        self.issued_at
     }
 
     /// The token, for sending it to the service or storing it elsewhere.
@@ -74,11 +91,23 @@ impl Session {
         now >= self.expires_at
     }
 
-    /// Whether the token is in its last hour (or expired) at `now`, so that
-    /// the client logs in again instead of waiting for a 401.
+    /// When the client should log in again instead of waiting for a 401:
+    /// one hour before expiry, or, for a token known to live less than two
+    /// hours, halfway through its life (so a short token does not draw a
+    /// login on every call).
+    pub fn refresh_at(&self) -> Timestamp {
+        let margin = match self.issued_at {
+            Some(issued_at) => REFRESH_MARGIN.min(self.expires_at.duration_since(issued_at) / 2),
+            None => REFRESH_MARGIN,
+        };
+        self.expires_at
+            .checked_sub(margin)
+            .unwrap_or(Timestamp::MIN)
+    }
+
+    /// Whether `now` is at or past [`Session::refresh_at`].
     pub fn needs_refresh(&self, now: Timestamp) -> bool {
-        now.saturating_add(REFRESH_MARGIN)
-            .map_or(true, |soon| soon >= self.expires_at)
+        now >= self.refresh_at()
     }
 
     pub(crate) fn same_token(&self, other: &Session) -> bool {
@@ -93,6 +122,7 @@ impl fmt::Debug for Session {
             .field("user_id", &self.user_id)
             .field("email", &self.email)
             .field("expires_at", &self.expires_at)
+            .field("issued_at", &self.issued_at)
             .finish()
     }
 }
@@ -178,5 +208,18 @@ mod tests {
         assert!(s.needs_refresh("2030-01-01T11:00:00Z".parse().unwrap()));
         assert!(!s.is_expired("2030-01-01T11:59:59Z".parse().unwrap()));
         assert!(s.is_expired("2030-01-01T12:00:00Z".parse().unwrap()));
+    }
+
+    #[test]
+    fn short_lived_tokens_refresh_halfway() {
+        let s =
+            session("2030-01-01T12:00:00Z").with_issued_at("2030-01-01T11:30:00Z".parse().unwrap());
+        assert_eq!(s.refresh_at().to_string(), "2030-01-01T11:45:00Z");
+        let long =
+            session("2030-01-01T12:00:00Z").with_issued_at("2029-01-01T12:00:00Z".parse().unwrap());
+        assert_eq!(long.refresh_at().to_string(), "2030-01-01T11:00:00Z");
+        let bogus =
+            session("2030-01-01T12:00:00Z").with_issued_at("2031-01-01T00:00:00Z".parse().unwrap());
+        assert_eq!(bogus.issued_at(), None);
     }
 }

@@ -117,8 +117,13 @@ impl FileStore {
 
 impl SessionStore for FileStore {
     fn load(&self) -> Result<Option<Session>> {
-        let text = match fs::read_to_string(&self.path) {
-            Ok(text) => text,
+        let (text, modified) = match fs::File::open(&self.path).and_then(|mut file| {
+            let modified = file.metadata()?.modified().ok();
+            let mut text = String::new();
+            io::Read::read_to_string(&mut file, &mut text)?;
+            Ok((text, modified))
+        }) {
+            Ok(read) => read,
             Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(source) => {
                 return Err(Error::Storage {
@@ -128,8 +133,15 @@ impl SessionStore for FileStore {
                 });
             }
         };
-        match serde_json::from_str(&text) {
-            Ok(session) => Ok(Some(session)),
+        match serde_json::from_str::<Session>(&text) {
+            // The file is written at login, so its modification time tells
+            // when the token was issued.
+            Ok(session) => Ok(Some(
+                match modified.and_then(|m| Timestamp::try_from(m).ok()) {
+                    Some(issued_at) => session.with_issued_at(issued_at),
+                    None => session,
+                },
+            )),
             Err(err) => {
                 tracing::warn!(path = %self.path.display(), error = %err, "ignoring an unreadable session file");
                 Ok(None)

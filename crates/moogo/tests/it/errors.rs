@@ -139,3 +139,34 @@ async fn offline_devices_are_retried_five_times_for_commands() {
         "{waited:?}"
     );
 }
+
+#[tokio::test]
+async fn the_http_status_wins_over_an_envelope_code() {
+    let cases = [
+        (
+            "503 with code 503",
+            503,
+            json!({"code": 503, "message": "service unavailable"}),
+        ),
+        (
+            "502 with code 0",
+            502,
+            json!({"code": 0, "message": "success", "data": {}}),
+        ),
+        (
+            "404 with code 12",
+            404,
+            json!({"code": 12, "message": "gone"}),
+        ),
+    ];
+    let mut lines = Vec::new();
+    for (name, status, body) in cases {
+        let err = status_error(ResponseTemplate::new(status).set_body_json(body)).await;
+        lines.push(format!("{name}: transient={} | {err}", err.is_transient()));
+    }
+    insta::assert_snapshot!(lines.join("\n"), @r"
+    503 with code 503: transient=true | server error on `v1/devices/d1`: code 503: service unavailable
+    502 with code 0: transient=true | server error on `v1/devices/d1`: HTTP 502 Bad Gateway
+    404 with code 12: transient=false | not found: `v1/devices/d1` (gone)
+    ");
+}

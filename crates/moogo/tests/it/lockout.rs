@@ -163,3 +163,34 @@ async fn a_retry_after_header_sets_the_end_of_a_429_lockout() {
     );
     server.verify().await;
 }
+
+#[tokio::test]
+async fn a_429_with_an_envelope_is_a_lockout_too() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/devices"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .set_body_json(json!({"code": 429, "message": "request budget exhausted"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = support::builder(&server)
+        .session(support::session(TOKEN))
+        .state_dir(dir.path())
+        .build()
+        .unwrap();
+    assert!(client.devices().await.unwrap_err().is_rate_limited());
+    assert!(
+        client
+            .fresh()
+            .devices()
+            .await
+            .unwrap_err()
+            .is_rate_limited()
+    );
+    assert!(dir.path().join("lockout.json").exists());
+    server.verify().await;
+}
