@@ -536,35 +536,13 @@ async fn verdict_command(
     let trigger = args
         .event
         .unwrap_or_else(|| Trigger::from_env(&context.env));
-    let mut recorded = record::load_all(&context.results_dir())?;
-    for setting in &args.settings {
-        let (name, outcome) = verdict::parse_setting(setting)?;
-        let check = context.config.check(&name)?;
-        recorded.retain(|result| result.name != name);
-        let mut result = CheckResult::skipped(&name, check.required, format!("set to {outcome}"));
-        result.outcome = outcome;
-        result.attempts = u32::from(outcome != Outcome::Skipped);
-        recorded.push(result);
-    }
-    let results: Vec<CheckResult> = context
-        .config
-        .checks
+    let settings = args
+        .settings
         .iter()
-        .filter(|check| check.events.contains(&trigger))
-        .map(|check| {
-            recorded
-                .iter()
-                .find(|result| result.name == check.name)
-                .cloned()
-                .map(|mut result| {
-                    result.required = check.required;
-                    result
-                })
-                .unwrap_or_else(|| {
-                    CheckResult::skipped(&check.name, check.required, "no result recorded")
-                })
-        })
-        .collect();
+        .map(|setting| verdict::parse_setting(setting))
+        .collect::<Result<Vec<_>>>()?;
+    let recorded = record::load_all(&context.results_dir())?;
+    let results = verdict::judged_results(&context.config, trigger, recorded, &settings)?;
     let gated = context
         .config
         .checks

@@ -9,9 +9,11 @@
 //! | any not  | any                      | failure                           |
 
 use crate::classify::Outcome;
+use crate::config::Config;
 use crate::cooldown::Status;
 use crate::error::{Error, Result};
 use crate::event::{CheckResult, Level, Message};
+use crate::trigger::Trigger;
 
 /// The verdict over a set of check results.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +137,45 @@ fn describe(outcome: Outcome) -> &'static str {
     }
 }
 
+/// The results `verdict` judges: one per configured check that `trigger` runs, taken from
+/// `settings` (`--set`), else from `recorded`, else "skipped: no result recorded". Whether a
+/// check is required always comes from the configuration.
+///
+/// # Errors
+///
+/// [`Error::UnknownCheck`] for a setting that names no configured check.
+pub fn judged_results(
+    config: &Config,
+    trigger: Trigger,
+    mut recorded: Vec<CheckResult>,
+    settings: &[(String, Outcome)],
+) -> Result<Vec<CheckResult>> {
+    for (name, outcome) in settings {
+        let check = config.check(name)?;
+        recorded.retain(|result| &result.name != name);
+        let mut result = CheckResult::skipped(name, check.required, format!("set to {outcome}"));
+        result.outcome = *outcome;
+        result.attempts = u32::from(*outcome != Outcome::Skipped);
+        recorded.push(result);
+    }
+    Ok(config
+        .checks
+        .iter()
+        .filter(|check| check.events.contains(&trigger))
+        .map(|check| {
+            let mut result = recorded
+                .iter()
+                .find(|result| result.name == check.name)
+                .cloned()
+                .unwrap_or_else(|| {
+                    CheckResult::skipped(&check.name, check.required, "no result recorded")
+                });
+            result.required = check.required;
+            result
+        })
+        .collect())
+}
+
 /// Parses a `--set CHECK=STATUS` argument.
 ///
 /// # Errors
@@ -247,6 +288,37 @@ mod tests {
                 "check `unit` passed only on attempt 2 (flaky): look into it"
             )]
         );
+    }
+
+    #[test]
+    fn judges_the_checks_of_the_trigger_with_settings_first() {
+        let config = Config::parse(
+            std::path::Path::new("cigate.toml"),
+            "[[check]]\nname = \"lint\"\nrun = \"x\"\n[[check]]\nname = \"it\"\nrun = \"y\"\nrequired = false\ncooldown_gated = true\n",
+        )
+        .unwrap();
+        let recorded = vec![
+            result("lint", false, Outcome::Failed),
+            result("it", false, Outcome::Failed),
+        ];
+        let settings = [("it".to_owned(), Outcome::RateLimited)];
+        let push = judged_results(&config, Trigger::Push, recorded.clone(), &settings).unwrap();
+        let outcomes: Vec<_> = push
+            .iter()
+            .map(|r| (r.name.as_str(), r.required, r.outcome))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("lint", true, Outcome::Failed),
+                ("it", false, Outcome::RateLimited)
+            ]
+        );
+        let schedule = judged_results(&config, Trigger::Schedule, Vec::new(), &[]).unwrap();
+        assert_eq!(schedule.len(), 1);
+        assert_eq!(schedule[0].evidence, ["no result recorded"]);
+        let unknown = [("nope".to_owned(), Outcome::Passed)];
+        assert!(judged_results(&config, Trigger::Push, Vec::new(), &unknown).is_err());
     }
 
     #[test]
