@@ -228,6 +228,7 @@ impl Runner {
                 ),
             )?;
             let attempt_started = Instant::now();
+            let attempt_started_wall = std::time::SystemTime::now();
             let (exit, output) = self
                 .attempt(spec, attempt, &mut log, &log_path, &mut shutdown, reporter)
                 .await?;
@@ -236,7 +237,11 @@ impl Runner {
                 &classify::Input {
                     exit,
                     output: &output,
-                    junit: spec.junit.as_deref(),
+                    // A report left over from an earlier run is no evidence about this one.
+                    junit: spec
+                        .junit
+                        .as_deref()
+                        .filter(|report| written_since(report, attempt_started_wall)),
                     lockout_record,
                     now: self.clock.now(),
                 },
@@ -460,6 +465,15 @@ fn kill_process_group(group: u32) {
     }
 }
 
+/// Whether `path` was modified at or after `since` (a coarse clock may round down: one second
+/// of slack).
+fn written_since(path: &Path, since: std::time::SystemTime) -> bool {
+    let since = since.checked_sub(Duration::from_secs(1)).unwrap_or(since);
+    std::fs::metadata(path)
+        .and_then(|metadata| metadata.modified())
+        .is_ok_and(|modified| modified >= since)
+}
+
 fn write_log(log: &mut std::fs::File, path: &Path, line: &str) -> Result<()> {
     writeln!(log, "{line}").map_err(|source| Error::Write {
         path: path.to_owned(),
@@ -589,6 +603,44 @@ mod tests {
             .filter(|event| matches!(event, Event::RetryScheduled { .. }))
             .count();
         assert_eq!(retries, 1);
+    }
+
+    #[tokio::test]
+    async fn a_stale_junit_report_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("junit.xml");
+        std::fs::write(
+            &report,
+            r#"<testsuites><testsuite><testcase name="old"><failure message="Too Many Requests"/></testcase></testsuite></testsuites>"#,
+        )
+        .unwrap();
+        let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&report)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let mut stale = spec("echo 'assertion failed'; exit 1", 0);
+        stale.junit = Some(report.clone());
+        let result = runner(dir.path(), &[])
+            .run(&stale, &mut Recorder::default())
+            .await
+            .unwrap();
+        assert_eq!(result.outcome, Outcome::Failed, "{:?}", result.evidence);
+        // The same report, written by the attempt, decides.
+        let mut fresh = spec("touch junit.xml; exit 1", 0);
+        fresh.junit = Some(report);
+        let result = runner(dir.path(), &[])
+            .run(&fresh, &mut Recorder::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            result.outcome,
+            Outcome::RateLimited,
+            "{:?}",
+            result.evidence
+        );
     }
 
     #[tokio::test]
