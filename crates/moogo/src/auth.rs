@@ -1,7 +1,8 @@
 //! Logging in as rarely as possible.
 //!
 //! A session is looked for in memory, then in the session store; only when
-//! neither has one that is valid for more than an hour does the client log in.
+//! neither has one that is not yet due for refresh (see [`Session::refresh_at`])
+//! does the client log in.
 //! The login runs under the store's lock, after re-reading the store, so that
 //! concurrent tasks and processes produce one login between them. After a 401
 //! the client logs in again at most 3 times in 5 minutes, then pauses logins
@@ -121,7 +122,7 @@ impl Auth {
         *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(current);
     }
 
-    /// A session valid for more than an hour: from memory, the store, or a login.
+    /// A session not yet due for refresh: from memory, the store, or a login.
     pub(crate) async fn session(&self, transport: &Transport) -> Result<Session> {
         if let Some(session) = self.fresh_current() {
             return Ok(session);

@@ -120,7 +120,8 @@ impl Client {
     }
 
     /// Makes sure there is a session: reuses one from memory or the store
-    /// when it is valid for more than an hour, and logs in otherwise.
+    /// when it is not yet due for refresh ([`Session::refresh_at`]), and logs
+    /// in otherwise.
     ///
     /// # Errors
     ///
