@@ -187,6 +187,17 @@ impl Error {
         }
     }
 
+    /// The error and its causes on one line (`what failed: cause: cause`), for annotations.
+    pub fn one_line(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            let _ = write!(text, ": {}", cause.to_string().replace('\n', " "));
+            source = cause.source();
+        }
+        text
+    }
+
     /// Renders the error for people: what failed, each cause, then the hint.
     ///
     /// # Examples

@@ -304,10 +304,15 @@ impl<'a> Steps<'a> {
             .runner()
             .run(&Spec::from_check(check), reporter)
             .await?;
-        match result.outcome {
-            Outcome::RateLimited => self.rate_limited(&result, reporter).await?,
-            Outcome::Passed if check.cooldown_gated => self.recovered(&result, reporter).await?,
-            _ => {}
+        // The follow-ups (marker, issue, secrets) must not lose the result: a failure there is
+        // reported as an error, and the result is still recorded and judged.
+        let follow_up = match result.outcome {
+            Outcome::RateLimited => self.rate_limited(&result, reporter).await,
+            Outcome::Passed if check.cooldown_gated => self.recovered(&result, reporter).await,
+            _ => Ok(()),
+        };
+        if let Err(error) = follow_up {
+            message(reporter, Level::Error, error.one_line());
         }
         self.finish(&result, reporter)?;
         Ok(result)

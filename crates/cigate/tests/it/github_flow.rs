@@ -247,3 +247,30 @@ async fn secrets_sync_seals_changed_values_for_the_repository_key() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_issue_is_an_error_annotation_but_the_result_is_kept() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/owner/repo/issues"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_json(json!({"message": "Resource not accessible by integration"})),
+        )
+        .mount(&server)
+        .await;
+    let repo = actions_repo(&server, "");
+    repo.script("integration.sh", "echo 'Error: rate limited'; exit 1");
+    let (repo, run) = cigate(
+        repo,
+        &["--now", "2024-05-01T02:00:00Z", "run", "integration"],
+    )
+    .await;
+    run.expect_code(4)
+        .expect_stdout("::error::GitHub: failed to open or update the rate-limit issue");
+    assert_eq!(repo.result("integration")["outcome"], "rate_limited");
+}
