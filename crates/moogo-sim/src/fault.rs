@@ -127,6 +127,19 @@ impl FaultSpec {
         &self.kind
     }
 
+    /// How many more requests the fault hits; `None` when unlimited.
+    pub fn times(&self) -> Option<u64> {
+        self.times
+    }
+
+    /// The route the fault is restricted to, as `METHOD path`; `None` when global.
+    pub fn route(&self) -> Option<String> {
+        self.route.as_ref().map(|route| match &route.method {
+            Some(method) => format!("{method} {}", route.segments.join("/")),
+            None => route.segments.join("/"),
+        })
+    }
+
     fn matches(&self, route: Option<Route>, method: &Method, path: &str) -> bool {
         match &self.route {
             None => true,
@@ -215,12 +228,8 @@ impl fmt::Display for FaultKind {
 
 impl fmt::Display for FaultSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(route) = &self.route {
-            f.write_str("route=")?;
-            if let Some(method) = &route.method {
-                write!(f, "{method} ")?;
-            }
-            write!(f, "{},", route.segments.join("/"))?;
+        if let Some(route) = self.route() {
+            write!(f, "route={route},")?;
         }
         write!(f, "kind={}", self.kind)?;
         if let Some(times) = self.times {

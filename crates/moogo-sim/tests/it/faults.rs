@@ -33,6 +33,11 @@ async fn status_faults_send_that_status_with_an_envelope_and_run_out() {
     sim.handle
         .set_fault(fault("route=GET v1/devices/{id},kind=status:503,times=2"));
     let path = format!("v1/devices/{BACKYARD}");
+    let active = sim.handle.faults();
+    assert_eq!(
+        (active[0].route().as_deref(), active[0].times()),
+        (Some("GET v1/devices/{id}"), Some(2))
+    );
     for _ in 0..2 {
         let answer = sim.get(&path).await;
         assert_eq!(
