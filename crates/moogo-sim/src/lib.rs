@@ -16,6 +16,11 @@
 //!   non-JSON bodies, HTML error pages, forced 401, per route or global.
 //! - Counters ([`Stats`]) and a control surface over HTTP under `/__sim`.
 //!
+//! [`spawn`] serves from the caller's tokio runtime (and follows its clock, paused or not);
+//! [`spawn_on_thread`] serves from a thread of its own, so that one simulator can outlive
+//! the runtimes of many tests. The `moogo-sim` program wraps the same library; the crate's
+//! README lists its flags, the fault syntax and the control surface.
+//!
 //! # Examples
 //!
 //! ```
