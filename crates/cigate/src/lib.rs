@@ -9,6 +9,21 @@
 //! cigate knows nothing about any particular service: commands, patterns and names come from
 //! `cigate.toml` (see [`Config`]).
 //!
+//! # Map
+//!
+//! - Inputs: [`config`] (`cigate.toml` on compiled-in defaults), [`clock`] (the one "now",
+//!   `--now`/`CIGATE_NOW`), [`environment`], [`trigger`] (push, pull_request, schedule,
+//!   workflow_dispatch; forks).
+//! - Decisions: [`classify`] (F2), [`cooldown`] (F1), [`run`] (F5: attempts, timeouts,
+//!   backoff, process groups), [`verdict`] (F7), [`redaction`] (secrets out of logs).
+//! - Side effects: [`tracker`] (F3 issues: github, file, none), [`secrets`] (F6 secret sync),
+//!   [`record`] (`.cigate/results/*.json`), [`github`] (the REST client) behind
+//!   [`github_access`] (which degrades to "would have" notes outside Actions).
+//! - Flow: [`pipeline`] (F9: checks in `needs` order, gate, follow-ups), [`context`] (what one
+//!   invocation works with), [`cli`] (the `cigate` command line), [`exit_code`].
+//! - Output: the engine emits [`event::Event`]s; [`report`] turns them into the terminal
+//!   display, annotations, `$GITHUB_OUTPUT` and the step summary (F8).
+//!
 //! # Examples
 //!
 //! ```
@@ -47,5 +62,8 @@ pub mod verdict;
 pub use classify::Outcome;
 pub use clock::Clock;
 pub use config::Config;
+pub use context::Context;
 pub use environment::Environment;
 pub use error::{Error, Result};
+pub use event::CheckResult;
+pub use verdict::Verdict;
