@@ -55,3 +55,14 @@ fn bad_flags_are_reported_with_the_expected_form() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_help_lists_every_flag() {
+    let output = Command::new(env!("CARGO_BIN_EXE_moogo-sim"))
+        .arg("--help")
+        .env_remove("COLUMNS")
+        .output()
+        .expect("the program runs");
+    assert!(output.status.success());
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+}

@@ -9,13 +9,15 @@ use moogo_sim::{FaultSpec, SimConfig, World};
 
 /// A simulated Moogo cloud: the real wire protocol, lockouts, faults and a movable clock.
 ///
+/// Prints `listening on http://HOST:PORT` first, then serves until interrupted.
+///
 /// Control surface: GET /__sim/stats, POST /__sim/clock/advance {"seconds": n},
 /// GET|POST|DELETE /__sim/faults, POST /__sim/reset.
 #[derive(Debug, Parser)]
 #[command(version)]
 pub(crate) struct Args {
     /// Address to listen on; `:0` picks a free port on 127.0.0.1.
-    #[arg(long, default_value = "127.0.0.1:8787", value_parser = moogo_sim::parse_listen_addr)]
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787", value_parser = moogo_sim::parse_listen_addr)]
     listen: SocketAddr,
     /// Delay before `runStatus` follows a start or stop, in ms: MIN or MIN-MAX.
     #[arg(long, value_name = "MIN[-MAX]", default_value = "3000-5000", value_parser = moogo_sim::parse_transition_ms)]
