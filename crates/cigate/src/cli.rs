@@ -175,8 +175,12 @@ enum CooldownAction {
     },
     /// Record a rate limit detected now.
     Mark,
-    /// Remove the marker.
-    Clear,
+    /// Remove the marker (an active or unreadable one only with --force).
+    Clear {
+        /// Remove it even while the cooldown is active or the marker unreadable.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -514,7 +518,14 @@ async fn cooldown_command(
             }
             Ok(exit_code::SUCCESS)
         }
-        CooldownAction::Clear => {
+        CooldownAction::Clear { force } => {
+            let status = cooldown.status(now).await?;
+            if status.is_rate_limited() && !force {
+                return Err(Error::CooldownActive {
+                    location: cooldown.store().location(),
+                    state: status.describe(),
+                });
+            }
             let note = cooldown.clear().await?;
             say(
                 reporter,

@@ -75,6 +75,15 @@ pub enum Error {
         content: String,
     },
 
+    /// `cooldown clear` without `--force` found a cooldown that is still active (or unreadable).
+    #[error("refusing to clear the cooldown marker in {location}: {state}")]
+    CooldownActive {
+        /// Where the marker is.
+        location: String,
+        /// The state, for people.
+        state: String,
+    },
+
     /// `--now` or `CIGATE_NOW` is not a time.
     #[error("invalid time `{value}` given by {origin}")]
     InvalidNow {
@@ -157,7 +166,11 @@ impl Error {
                 Some("see the cigate.toml reference in crates/cigate/README.md".to_owned())
             }
             Error::MarkerUnreadable { .. } => Some(
-                "treating the cooldown as active (fail closed); run `cigate cooldown clear` to remove the marker or `--force` to run anyway"
+                "treating the cooldown as active (fail closed); run `cigate cooldown clear --force` to remove the marker or `--force` to run anyway"
+                    .to_owned(),
+            ),
+            Error::CooldownActive { .. } => Some(
+                "`cigate cooldown clear --force` clears it anyway; running the gated checks during a lockout may extend it"
                     .to_owned(),
             ),
             Error::InvalidNow { .. } => {

@@ -247,7 +247,7 @@ impl<'a> Steps<'a> {
                 reporter,
                 Level::Error,
                 format!(
-                    "{}; run `cigate cooldown clear` to remove it, or force a retry",
+                    "{}; run `cigate cooldown clear --force` to remove it, or force a retry",
                     decision.status.describe()
                 ),
             );

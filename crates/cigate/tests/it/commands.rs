@@ -144,8 +144,27 @@ fn cooldown_commands() {
     ])
     .expect_code(0)
     .expect_stdout("running anyway because forced");
-    repo.cigate(&["cooldown", "clear"]).expect_code(0);
+    let refused = repo.cigate(&["--now", "2024-05-01T03:30:00Z", "cooldown", "clear"]);
+    refused.expect_code(2);
+    insta::assert_snapshot!(refused.stderr, @r"
+    error: refusing to clear the cooldown marker in file `.github/.rate_limit_marker`: cooldown active: 22 hours 30 minutes left (rate limit detected 2024-05-01T02:00:00Z, retry after 2024-05-02T02:00:00Z)
+      hint: `cigate cooldown clear --force` clears it anyway; running the gated checks during a lockout may extend it
+    ");
+    assert!(repo.path(".github/.rate_limit_marker").exists());
+    repo.cigate(&[
+        "--now",
+        "2024-05-01T03:30:00Z",
+        "cooldown",
+        "clear",
+        "--force",
+    ])
+    .expect_code(0)
+    .expect_stdout("cooldown marker in file `.github/.rate_limit_marker` cleared");
     assert!(!repo.path(".github/.rate_limit_marker").exists());
+    // Once the window has passed, no force is needed.
+    repo.cigate(&[&now[..], &["cooldown", "mark"]].concat());
+    repo.cigate(&["--now", "2024-05-03T00:00:00Z", "cooldown", "clear"])
+        .expect_code(0);
 }
 
 #[test]
