@@ -130,3 +130,11 @@ fn secrets_sync_without_a_token_warns_and_succeeds() {
         run.stdout
     );
 }
+
+#[test]
+fn secrets_sync_without_a_session_file_has_nothing_to_do() {
+    let repo = actions_repo();
+    repo.cigate(&["secrets", "sync", "--session", ".moogo/session.json"])
+        .expect_code(0)
+        .expect_stdout("::notice::no session at `.moogo/session.json`: nothing to sync");
+}
