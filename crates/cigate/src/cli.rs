@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::event::{CheckResult, Event, Level, Message, Reporter};
 use crate::exit_code;
 use crate::github_access::Access;
+use crate::interrupt::Interrupt;
 use crate::pipeline::{self, Options};
 use crate::record;
 use crate::report::{ActionsFiles, Terminal};
@@ -277,7 +278,7 @@ impl<W: Write> Reporter for Both<'_, W> {
 }
 
 fn load(config: &std::path::Path, clock: Clock, env: Environment) -> Result<Context> {
-    Ok(Context::new(Config::load(config)?, clock, env))
+    Ok(Context::new(Config::load(config)?, clock, env).with_interrupt(Interrupt::listen()))
 }
 
 async fn dispatch(
@@ -360,7 +361,7 @@ async fn run(
         } else {
             Config::parse(config_path, "")?
         };
-        let context = Context::new(config, clock, env);
+        let context = Context::new(config, clock, env).with_interrupt(Interrupt::listen());
         let name = args.name.clone().unwrap_or_else(|| {
             std::path::Path::new(&args.command[0])
                 .file_name()

@@ -9,6 +9,7 @@ use crate::cooldown::{Cooldown, MarkerStore};
 use crate::environment::Environment;
 use crate::error::Result;
 use crate::github_access::Access;
+use crate::interrupt::Interrupt;
 use crate::redaction::Redactor;
 use crate::run::Runner;
 use crate::tracker::Tracker;
@@ -22,12 +23,26 @@ pub struct Context {
     pub clock: Clock,
     /// The environment.
     pub env: Environment,
+    /// Stop requests (never, unless set with [`Context::with_interrupt`]).
+    pub interrupt: Interrupt,
 }
 
 impl Context {
     /// A context.
     pub fn new(config: Config, clock: Clock, env: Environment) -> Self {
-        Self { config, clock, env }
+        Self {
+            config,
+            clock,
+            env,
+            interrupt: Interrupt::never(),
+        }
+    }
+
+    /// The same context, stopping its checks on `interrupt`.
+    #[must_use]
+    pub fn with_interrupt(mut self, interrupt: Interrupt) -> Self {
+        self.interrupt = interrupt;
+        self
     }
 
     /// The cooldown with its marker store: with both `file` and `github_variable`, the
@@ -82,6 +97,7 @@ impl Context {
             lockout_record: self.config.lockout_record.clone(),
             clock: self.clock,
             redactor: self.redactor(),
+            interrupt: self.interrupt.clone(),
         }
     }
 

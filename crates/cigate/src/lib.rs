@@ -20,7 +20,8 @@
 //!   [`record`] (`.cigate/results/*.json`), [`github`] (the REST client) behind
 //!   [`github_access`] (which degrades to "would have" notes outside Actions).
 //! - Flow: [`pipeline`] (F9: checks in `needs` order, gate, follow-ups), [`context`] (what one
-//!   invocation works with), [`cli`] (the `cigate` command line), [`exit_code`].
+//!   invocation works with), [`interrupt`] (Ctrl-C and SIGTERM), [`cli`] (the `cigate`
+//!   command line), [`exit_code`].
 //! - Output: the engine emits [`event::Event`]s; [`report`] turns them into the terminal
 //!   display, annotations, `$GITHUB_OUTPUT` and the step summary (F8).
 //!
@@ -49,6 +50,7 @@ pub mod event;
 pub mod exit_code;
 pub mod github;
 pub mod github_access;
+pub mod interrupt;
 pub mod pipeline;
 pub mod record;
 pub mod redaction;

@@ -76,6 +76,11 @@ pub async fn run_pipeline(
     record::clear(&context.results_dir())?;
     let mut results: Vec<CheckResult> = Vec::new();
     for check in selected {
+        if context.interrupt.is_requested() {
+            return Err(crate::Error::Interrupted {
+                check: check.name.clone(),
+            });
+        }
         let failed_need = check.needs.iter().find(|need| {
             results
                 .iter()

@@ -21,6 +21,7 @@ use crate::clock::Clock;
 use crate::config::Check;
 use crate::error::{Error, Result};
 use crate::event::{CheckResult, Event, Reporter};
+use crate::interrupt::Interrupt;
 use crate::redaction::Redactor;
 
 /// How often a running attempt reports that it is still running.
@@ -180,6 +181,8 @@ pub struct Runner {
     pub clock: Clock,
     /// Secrets to keep out of logs and reports.
     pub redactor: Redactor,
+    /// Stop requests: the running attempt's process group is killed.
+    pub interrupt: Interrupt,
 }
 
 impl Runner {
@@ -203,7 +206,7 @@ impl Runner {
             source,
         })?;
         let started = Instant::now();
-        let mut shutdown = Shutdown::listen();
+        let mut interrupt = self.interrupt.clone();
         let max_attempts = spec.retries.saturating_add(1);
         let (rules, lockout_record) = if spec.detect_rate_limit {
             (self.rules.clone(), self.lockout_record.as_deref())
@@ -230,7 +233,7 @@ impl Runner {
             let attempt_started = Instant::now();
             let attempt_started_wall = std::time::SystemTime::now();
             let (exit, output) = self
-                .attempt(spec, attempt, &mut log, &log_path, &mut shutdown, reporter)
+                .attempt(spec, attempt, &mut log, &log_path, &mut interrupt, reporter)
                 .await?;
             let Classification { outcome, evidence } = classify::classify(
                 &rules,
@@ -285,7 +288,7 @@ impl Runner {
             });
             tokio::select! {
                 () = tokio::time::sleep(delay) => {}
-                () = shutdown.requested() => return Err(Error::Interrupted { check: spec.name.clone() }),
+                () = interrupt.requested() => return Err(Error::Interrupted { check: spec.name.clone() }),
             }
             attempt += 1;
         }
@@ -298,9 +301,14 @@ impl Runner {
         attempt: u32,
         log: &mut std::fs::File,
         log_path: &Path,
-        shutdown: &mut Shutdown,
+        interrupt: &mut Interrupt,
         reporter: &mut dyn Reporter,
     ) -> Result<(Exit, String)> {
+        if interrupt.is_requested() {
+            return Err(Error::Interrupted {
+                check: spec.name.clone(),
+            });
+        }
         let mut command = spec.command.build();
         command
             .current_dir(&self.root)
@@ -338,7 +346,7 @@ impl Runner {
         let mut streams_open = true;
         while streams_open || status.is_none() {
             tokio::select! {
-                () = shutdown.requested(), if status.is_none() => {
+                () = interrupt.requested(), if status.is_none() => {
                     if let Some(group) = process_group {
                         kill_process_group(group);
                     }
@@ -393,42 +401,6 @@ impl Runner {
             (false, None) => Exit::Unknown,
         };
         Ok((exit, output))
-    }
-}
-
-/// The signals that ask cigate to stop: SIGINT (Ctrl-C) and SIGTERM (a cancelled CI job).
-///
-/// The attempts run in process groups of their own, which do not get the terminal's Ctrl-C:
-/// cigate must end them itself. The listeners are registered once, before the first attempt
-/// starts, so that no signal can fall between two waits.
-struct Shutdown {
-    interrupt: Option<tokio::signal::unix::Signal>,
-    terminate: Option<tokio::signal::unix::Signal>,
-}
-
-impl Shutdown {
-    fn listen() -> Self {
-        use tokio::signal::unix::{SignalKind, signal};
-        Self {
-            interrupt: signal(SignalKind::interrupt()).ok(),
-            terminate: signal(SignalKind::terminate()).ok(),
-        }
-    }
-
-    /// Resolves when a stop signal arrives.
-    async fn requested(&mut self) {
-        async fn next(signal: &mut Option<tokio::signal::unix::Signal>) {
-            match signal {
-                Some(signal) => {
-                    signal.recv().await;
-                }
-                None => std::future::pending().await,
-            }
-        }
-        tokio::select! {
-            () = next(&mut self.interrupt) => {}
-            () = next(&mut self.terminate) => {}
-        }
     }
 }
 
@@ -547,6 +519,7 @@ mod tests {
             lockout_record: None,
             clock: Clock::system(),
             redactor: Redactor::new(secrets.iter().map(|s| (*s).to_owned())),
+            interrupt: Interrupt::never(),
         }
     }
 

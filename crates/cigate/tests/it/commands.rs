@@ -278,14 +278,16 @@ fn colour_only_when_the_terminal_conventions_allow_it() {
 }
 
 #[test]
-fn ctrl_c_kills_the_running_check_and_exits_130() {
-    let repo = Repo::new("[[check]]\nname = \"slow\"\nrun = \"./slow.sh\"\n");
+fn ctrl_c_kills_the_running_check_and_stops_the_pipeline() {
+    let repo = Repo::new(
+        "[[check]]\nname = \"slow\"\nrun = \"./slow.sh\"\n[[check]]\nname = \"after\"\nrun = \"touch after-ran\"\n",
+    );
     repo.script(
         "slow.sh",
         "sleep 30 & echo $! > grandchild.pid; echo started; wait",
     );
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cigate"))
-        .args(["run", "slow"])
+        .args(["pipeline"])
         .current_dir(repo.root())
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -314,6 +316,7 @@ fn ctrl_c_kills_the_running_check_and_exits_130() {
         "error: interrupted while running `slow`\n"
     );
     assert_gone(&repo.read("grandchild.pid"));
+    assert!(!repo.path("after-ran").exists(), "the pipeline stops");
 }
 
 /// Asserts that process `pid` is gone (or a zombie whose parent is gone too). SIGKILL takes
