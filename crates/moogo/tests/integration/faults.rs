@@ -100,31 +100,43 @@ async fn a_server_error_that_persists_is_reported_after_three_attempts() {
     assert_eq!(own.route(STATUS), 3);
 }
 
-/// FIXME: an HTTP 5xx status whose body is an envelope with the same code
-/// (`503 {"code": 503, "message": "service unavailable"}`, the simulator's
-/// `status:503` fault) becomes `Error::Api { code: 503 }`: not transient, so
-/// not retried, although the HTTP status says the server failed. Only code 500
-/// and 5xx answers without an envelope are `Error::Server` today. Expected:
-/// `Error::Server`, retried, then the status read succeeds after 3 requests.
+/// An HTTP 5xx status whose body is an envelope with the same code
+/// (`503 {"code": 503, "message": "service unavailable"}`) is a server error
+/// by its status: transient, so retried.
 #[tokio::test(start_paused = true)]
-async fn fixme_an_http_5xx_status_with_an_envelope_is_not_retried() {
+async fn an_http_5xx_status_with_an_envelope_is_a_server_error_and_retried() {
     let Some(own) = logged_in().await else { return };
     own.sim
-        .set_fault(on_status(FaultKind::Status(503), Some(2)));
-    let err = own.client().device(BACKYARD).status().await.unwrap_err();
+        .set_fault(on_status(FaultKind::Status(503), Some(1)));
+    let once = own
+        .builder()
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let err = once.device(BACKYARD).status().await.unwrap_err();
     assert!(
         matches!(
-            err,
-            Error::Api {
-                status: 503,
-                code: 503,
-                ..
-            }
+            &err,
+            Error::Server { status: 503, detail, .. } if detail == "code 503: service unavailable"
         ),
         "{err:?}"
     );
-    assert!(!err.is_transient());
-    assert_eq!(own.route(STATUS), 1, "not retried");
+    assert!(err.is_transient());
+    assert_eq!(own.route(STATUS), 1);
+
+    // With the default policy: two failures, then the answer.
+    own.sim
+        .set_fault(on_status(FaultKind::Status(503), Some(2)));
+    let requests = own.stats().requests;
+    let status = own.client().device(BACKYARD).status().await.unwrap();
+    assert_eq!(status.device_id, BACKYARD);
+    assert_eq!(own.route(STATUS), 4);
+    let stats = own.stats();
+    assert_eq!(
+        (stats.requests, stats.logins),
+        (requests + 3, 1),
+        "three attempts, no login"
+    );
 }
 
 #[tokio::test(start_paused = true)]

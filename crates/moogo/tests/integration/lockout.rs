@@ -126,13 +126,11 @@ async fn a_lockout_answer_to_any_request_is_recorded() {
     assert!(own.lockout_file().exists());
 }
 
-/// FIXME: the client's README says HTTP 429 is recorded as a lockout, but an
-/// HTTP 429 whose body is an envelope (`{"code": 429, ...}`, as the simulator's
-/// request budget answers) becomes `Error::Api { code: 429 }`: not recorded,
-/// not transient, and the next call sends again. Only a 429 without an
-/// envelope (or with a code of 10000) counts as a lockout today.
+/// An HTTP 429 whose body is an envelope (`{"code": 429, ...}`, as the
+/// simulator's request budget answers) is a lockout by its status: recorded
+/// for 24 hours, never retried, and no client sends anything more.
 #[tokio::test(start_paused = true)]
-async fn fixme_an_http_429_with_an_envelope_is_not_recorded_as_a_lockout() {
+async fn an_http_429_with_an_envelope_is_recorded_as_a_lockout() {
     if support::skip_on_real_service("a request budget") {
         return;
     }
@@ -145,19 +143,45 @@ async fn fixme_an_http_429_with_an_envelope_is_not_recorded_as_a_lockout() {
     let client = own.client();
     client.devices().await.unwrap();
     let err = client.fresh().devices().await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Api {
-                status: 429,
-                code: 429,
-                ..
-            }
-        ),
-        "{err:?}"
+    let detected_at = own.sim.now();
+    let Error::RateLimited { until, message } = &err else {
+        panic!("expected a lockout, got {err:?}");
+    };
+    assert_eq!(message, "request budget of this token is exhausted");
+    assert_eq!(
+        until.duration_since(detected_at),
+        SignedDuration::from_hours(24)
     );
-    assert!(!own.lockout_file().exists());
+    assert!(!err.is_transient());
+    assert_eq!(own.route("GET v1/devices"), 2, "a lockout is never retried");
+
+    // The record that `cigate classify` reads.
+    let record: LockoutRecord =
+        serde_json::from_slice(&std::fs::read(own.lockout_file()).unwrap()).unwrap();
+    assert_eq!(
+        record,
+        LockoutRecord {
+            code: 10000,
+            message: message.clone(),
+            detected_at,
+            locked_until: *until,
+        }
+    );
+
+    // Zero further requests, from this client or new ones.
     let requests = own.stats().requests;
-    let _ = client.fresh().devices().await;
-    assert_eq!(own.stats().requests, requests + 1, "sent again");
+    assert_eq!(requests, 3, "the login and two device lists");
+    for client in [client.clone(), own.client(), own.client()] {
+        let err = client.fresh().devices().await.unwrap_err();
+        assert_eq!(err.locked_until(), Some(*until), "{err:?}");
+        assert!(
+            client
+                .device(BACKYARD)
+                .status()
+                .await
+                .unwrap_err()
+                .is_rate_limited()
+        );
+    }
+    assert_eq!(own.stats().requests, requests, "sent nothing more");
 }
