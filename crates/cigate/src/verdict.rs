@@ -137,9 +137,11 @@ fn describe(outcome: Outcome) -> &'static str {
     }
 }
 
-/// The results `verdict` judges: one per configured check that `trigger` runs, taken from
-/// `settings` (`--set`), else from `recorded`, else "skipped: no result recorded". Whether a
-/// check is required always comes from the configuration.
+/// The results `verdict` judges: one per configured check that `trigger` runs or that
+/// `settings` (`--set`) names, taken from `settings`, else from `recorded`, else "skipped: no
+/// result recorded". A check named by `--set` is always judged: in GitHub Actions the verdict
+/// job hands over every job's result, and a scheduled run must not pass with a failed lint.
+/// Whether a check is required always comes from the configuration.
 ///
 /// # Errors
 ///
@@ -161,7 +163,9 @@ pub fn judged_results(
     Ok(config
         .checks
         .iter()
-        .filter(|check| check.events.contains(&trigger))
+        .filter(|check| {
+            check.events.contains(&trigger) || settings.iter().any(|(name, _)| *name == check.name)
+        })
         .map(|check| {
             let mut result = recorded
                 .iter()
@@ -317,6 +321,18 @@ mod tests {
         let schedule = judged_results(&config, Trigger::Schedule, Vec::new(), &[]).unwrap();
         assert_eq!(schedule.len(), 1);
         assert_eq!(schedule[0].evidence, ["no result recorded"]);
+        let failed_lint = [("lint".to_owned(), Outcome::Failed)];
+        let schedule =
+            judged_results(&config, Trigger::Schedule, Vec::new(), &failed_lint).unwrap();
+        let judged: Vec<_> = schedule
+            .iter()
+            .map(|r| (r.name.as_str(), r.outcome))
+            .collect();
+        assert_eq!(
+            judged,
+            [("lint", Outcome::Failed), ("it", Outcome::Skipped)],
+            "a check named by --set is judged whatever the trigger"
+        );
         let unknown = [("nope".to_owned(), Outcome::Passed)];
         assert!(judged_results(&config, Trigger::Push, Vec::new(), &unknown).is_err());
     }
