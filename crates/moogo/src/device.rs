@@ -4,6 +4,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::client::{Call, Client};
+use crate::envelope::Data;
 use crate::error::Result;
 use crate::model::{
     ConfigUpdate, DeviceConfig, DeviceStatus, DeviceUpdate, LogPage, LogQuery, OtaInfo,
@@ -188,8 +189,13 @@ impl DeviceHandle {
 
     /// Runs a call that changes the device, then drops its cached status.
     pub(crate) async fn command(&self, call: Call<'_>) -> Result<()> {
+        self.command_answer(call).await.map(drop)
+    }
+
+    /// [`DeviceHandle::command`], returning the answer's `data`.
+    pub(crate) async fn command_answer(&self, call: Call<'_>) -> Result<Data> {
         let result = self.client.call(call).await;
         self.client.inner.caches.invalidate_device(&self.device_id);
-        result.map(drop)
+        result
     }
 }

@@ -4,6 +4,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::device::DeviceHandle;
+use crate::envelope::Data;
 use crate::error::Result;
 use crate::model::{self, Schedule, ScheduleCreate, ScheduleUpdate};
 use crate::retry::RetryPolicy;
@@ -49,12 +50,30 @@ impl Schedules {
         self.device.client.call_as(call).await
     }
 
-    /// Creates a schedule. Not retried: a repeat could create it twice.
+    /// Creates a schedule and returns it as the service answered it.
+    ///
+    /// Not retried: a repeat could create it twice. The service's answer to a
+    /// creation is not specified: when it holds no schedule (absent or null
+    /// `data`, or something that is not a schedule with an id), the result is
+    /// `Ok(None)` and the schedule was still created; find it with
+    /// [`Schedules::list`].
     ///
     /// # Errors
     ///
     /// [`crate::Error::InvalidInput`] before any request; request errors.
-    pub async fn create(&self, schedule: &ScheduleCreate) -> Result<()> {
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run(client: moogo::Client) -> moogo::Result<()> {
+    /// let schedules = client.device("d1").schedules();
+    /// let created = schedules.create(&moogo::ScheduleCreate::new(19, 30, 60)).await?;
+    /// if let Some(schedule) = created {
+    ///     println!("created schedule {}", schedule.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn create(&self, schedule: &ScheduleCreate) -> Result<Option<Schedule>> {
         validate::id("device id", &self.device.device_id)?;
         validate::schedule_create(schedule)?;
         let call = self.device.call(
@@ -63,7 +82,8 @@ impl Schedules {
             Some(schedule.body()),
             RetryPolicy::never(),
         );
-        self.device.command(call).await
+        let data = self.device.command_answer(call).await?;
+        Ok(created(&data))
     }
 
     /// Changes a schedule.
@@ -155,5 +175,57 @@ impl Schedules {
 
     fn retry(&self) -> RetryPolicy {
         self.device.client.inner.retry
+    }
+}
+
+/// The schedule in the answer to a creation, if it holds one.
+///
+/// Anything else is no error: the schedule exists on the service, and an error
+/// would invite a repeat that creates it twice.
+fn created(data: &Data) -> Option<Schedule> {
+    match data.decode::<Option<Schedule>>() {
+        Ok(schedule) => schedule.filter(|schedule| !schedule.id.is_empty()),
+        Err(err) => {
+            tracing::debug!(error = %err, "the answer to a schedule creation holds no schedule");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn created_from(data: &str) -> Option<Schedule> {
+        let body = format!(r#"{{"code":0,"message":"success"{data}}}"#);
+        let Ok(crate::envelope::Reply::Success(data)) =
+            crate::envelope::decode("v1/devices/d1/schedules", 200, body.as_bytes(), false)
+        else {
+            panic!("a successful answer");
+        };
+        created(&data)
+    }
+
+    #[test]
+    fn a_creation_answer_may_hold_a_schedule_or_nothing() {
+        let schedule = created_from(
+            r#","data":{"id":"s-1","hour":"19","minute":30,"duration":60,"repeatSet":"1,2","status":1,"extra":true}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (schedule.id.as_str(), schedule.hour, schedule.minute),
+            ("s-1", Some(19), Some(30))
+        );
+        assert_eq!(schedule.weekdays(), [1, 2]);
+        assert!(schedule.is_enabled());
+        for nothing in [
+            "",
+            r#","data":null"#,
+            r#","data":{}"#,
+            r#","data":"ok""#,
+            r#","data":true"#,
+        ] {
+            assert_eq!(created_from(nothing), None, "{nothing}");
+        }
     }
 }

@@ -91,20 +91,23 @@ async fn add(args: ScheduleAddArgs, context: &Context, output: &mut Output<'_>) 
     let name = display_name(&device);
     let schedules = client.device(&device.device_id).schedules();
     let failed = Error::service(format!("add a schedule to {name}"));
-    schedules.create(&create).await.map_err(failed)?;
-    // The service does not return the new id: find it among the schedules
-    // (the last one with these settings), so that scripts can use it.
-    let new_id = schedules.list().await.ok().and_then(|all| {
-        all.iter()
-            .rev()
-            .find(|schedule| {
-                schedule.hour == Some(i64::from(at.hour))
-                    && schedule.minute == Some(i64::from(at.minute))
-                    && schedule.duration == Some(i64::from(seconds))
-                    && Days::from_numbers(schedule.weekdays()) == days
-            })
-            .map(|schedule| schedule.id.clone())
-    });
+    let created = schedules.create(&create).await.map_err(failed)?;
+    // When the answer does not hold the new schedule, find it among the
+    // schedules (the last one with these settings), so that scripts can use its id.
+    let new_id = match created {
+        Some(schedule) => Some(schedule.id),
+        None => schedules.list().await.ok().and_then(|all| {
+            all.iter()
+                .rev()
+                .find(|schedule| {
+                    schedule.hour == Some(i64::from(at.hour))
+                        && schedule.minute == Some(i64::from(at.minute))
+                        && schedule.duration == Some(i64::from(seconds))
+                        && Days::from_numbers(schedule.weekdays()) == days
+                })
+                .map(|schedule| schedule.id.clone())
+        }),
+    };
     let state = if args.disabled { ", disabled" } else { "" };
     let id_note = new_id
         .as_deref()

@@ -9,28 +9,41 @@ use moogo::{Client, Error, LogQuery, ScheduleCreate, ScheduleUpdate};
 
 use crate::support::{self, BACKYARD, OwnSim, PATIO, Shared};
 
-/// Creates `schedule` and returns its id, found by listing before and after
-/// (`Schedules::create` does not return the new schedule).
+/// Creates `schedule` and returns its id, from the service's answer when it
+/// holds the new schedule (the simulator's always does), otherwise found by
+/// listing afterwards (the real service's answer is not specified).
 async fn create(client: &Client, device_id: &str, schedule: &ScheduleCreate) -> String {
     let schedules = client.device(device_id).schedules();
-    let before: BTreeSet<String> = schedules
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
-    schedules.create(schedule).await.unwrap();
-    let after: BTreeSet<String> = schedules
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
+    let before = ids(&schedules).await;
+    let created = schedules.create(schedule).await.unwrap();
+    let after = ids(&schedules).await;
     let new: Vec<&String> = after.difference(&before).collect();
     assert_eq!(new.len(), 1, "one new schedule: {new:?}");
-    new[0].clone()
+    match created {
+        Some(created) => {
+            assert_eq!(&created.id, new[0], "the answer is the new schedule");
+            assert_eq!(created, schedules.get(&created.id).await.unwrap());
+            created.id
+        }
+        None => {
+            assert!(
+                support::target().is_real(),
+                "the simulator answers with the new schedule"
+            );
+            new[0].clone()
+        }
+    }
+}
+
+/// The ids of a device's schedules.
+async fn ids(schedules: &moogo::Schedules) -> BTreeSet<String> {
+    schedules
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect()
 }
 
 #[tokio::test]

@@ -154,7 +154,7 @@ async fn schedules_crud() {
         Some(
             json!({"hour": 7, "minute": 30, "duration": 60, "repeatSet": "1,2,3,4,5", "status": 1}),
         ),
-        ok(Value::Null),
+        ok(json!({"id": "s2", "hour": 7, "minute": 30, "duration": 60, "repeatSet": "1,2,3,4,5", "status": 1})),
     )
     .await;
     expect(
@@ -179,10 +179,15 @@ async fn schedules_crud() {
     assert_eq!(listed[0].weekdays(), vec![1, 2, 3, 4, 5]);
     assert!(listed[0].is_enabled());
     assert_eq!(schedules.get("s1").await.unwrap().hour, Some(7));
-    schedules
+    let created = schedules
         .create(&ScheduleCreate::new(7, 30, 60).with_weekdays([1, 2, 3, 4, 5]))
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the answer holds the new schedule");
+    assert_eq!(
+        (created.id.as_str(), created.hour, created.weekdays()),
+        ("s2", Some(7), vec![1, 2, 3, 4, 5])
+    );
     schedules
         .update(
             "s1",

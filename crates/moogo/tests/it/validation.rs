@@ -15,13 +15,26 @@ async fn bad_input_sends_zero_requests() {
     let schedules = device.schedules();
     let date = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
     let errors = [
-        schedules.create(&ScheduleCreate::new(24, 0, 60)).await,
-        schedules.create(&ScheduleCreate::new(7, 60, 60)).await,
-        schedules.create(&ScheduleCreate::new(7, 0, 0)).await,
-        schedules.create(&ScheduleCreate::new(7, 0, 3601)).await,
+        schedules
+            .create(&ScheduleCreate::new(24, 0, 60))
+            .await
+            .map(drop),
+        schedules
+            .create(&ScheduleCreate::new(7, 60, 60))
+            .await
+            .map(drop),
+        schedules
+            .create(&ScheduleCreate::new(7, 0, 0))
+            .await
+            .map(drop),
+        schedules
+            .create(&ScheduleCreate::new(7, 0, 3601))
+            .await
+            .map(drop),
         schedules
             .create(&ScheduleCreate::new(7, 0, 60).with_weekdays([1, 7]))
-            .await,
+            .await
+            .map(drop),
         schedules
             .update("s1", &ScheduleUpdate::new().with_hour(99))
             .await,
