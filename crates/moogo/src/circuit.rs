@@ -102,6 +102,7 @@ mod tests {
             path: "p".into(),
             status: 503,
             detail: "down".into(),
+            body: None,
         })
     }
 

@@ -300,6 +300,7 @@ pub(crate) fn failure_error(path: &str, device_id: Option<&str>, failure: Failur
         status,
         code,
         message,
+        body,
         ..
     } = failure;
     // Codes that name a cause win; then the HTTP status (a 5xx is a server
@@ -319,18 +320,21 @@ pub(crate) fn failure_error(path: &str, device_id: Option<&str>, failure: Failur
                 Some(code) => format!("code {code}: {message}"),
                 None => message,
             },
+            body,
         },
         (Some(code), _) => Error::Api {
             path,
             status,
             code,
             message,
+            body,
         },
         (None, _) => Error::Api {
             path,
             status,
             code: i64::from(status),
             message,
+            body,
         },
     }
 }

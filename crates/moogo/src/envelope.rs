@@ -9,7 +9,7 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::error::Error;
+use crate::error::{Error, one_line};
 
 /// The most characters of a body kept in an error.
 const BODY_EXCERPT_CHARS: usize = 256;
@@ -29,8 +29,11 @@ pub(crate) struct Failure {
     pub(crate) status: u16,
     /// The envelope code, when there was an envelope.
     pub(crate) code: Option<i64>,
+    /// One line: the server's message, or what came instead of an envelope.
     pub(crate) message: String,
     pub(crate) data: Value,
+    /// The start of a body that was not an envelope, as sent.
+    pub(crate) body: Option<String>,
 }
 
 impl Failure {
@@ -90,9 +93,14 @@ pub(crate) fn decode(
     withhold_body: bool,
 ) -> Result<Reply, Error> {
     let excerpt = || excerpt(body, withhold_body);
-    let envelope = match serde_json::from_slice::<Envelope>(body) {
+    // Only an object is an envelope (serde would also read an array by position).
+    let envelope = match body.trim_ascii_start().first() {
+        Some(b'{') => serde_json::from_slice::<Envelope>(body),
+        _ => Err(serde_json::Error::custom("the answer is not a JSON object")),
+    };
+    let envelope = match envelope {
         Ok(envelope) => envelope,
-        Err(source) => return non_json(path, status, excerpt(), source),
+        Err(source) => return non_json(path, status, body, withhold_body, source),
     };
     let code = match envelope.code.as_ref().map(code_of) {
         Some(Some(code)) => Some(code),
@@ -107,7 +115,7 @@ pub(crate) fn decode(
         _ => None,
     };
     let message = match envelope.message {
-        Some(Value::String(message)) => message,
+        Some(Value::String(message)) => one_line(&message).into_owned(),
         Some(Value::Null) | None => String::new(),
         Some(other) => other.to_string(),
     };
@@ -124,30 +132,57 @@ pub(crate) fn decode(
             message
         },
         data: Data(envelope.data).into_value(),
+        body: None,
     }))
 }
 
 fn non_json(
     path: &str,
     status: u16,
-    body: String,
+    body: &[u8],
+    withhold_body: bool,
     source: serde_json::Error,
 ) -> Result<Reply, Error> {
     if (200..300).contains(&status) {
         return Err(Error::Decode {
             path: path.to_string(),
             status,
-            body,
+            body: excerpt(body, withhold_body),
             source,
         });
     }
-    // An error page without an envelope: the status says what happened.
+    // An error page without an envelope: the status says what happened; the
+    // body goes to a field of the error, not into its message.
     Ok(Reply::Failure(Failure {
         status,
         code: None,
-        message: format!("{}: {body}", default_message(status)),
+        message: describe_non_json(status, body),
         data: Value::Null,
+        body: Some(excerpt(body, withhold_body)).filter(|_| !body.trim_ascii().is_empty()),
     }))
+}
+
+/// A one-line description of an error answer that is not an envelope, such as
+/// `HTTP 502 with a non-JSON body (an HTML page, probably from a proxy)`.
+///
+/// Says only what kind of body it is, never what it holds (a login answer's
+/// body may hold a token).
+fn describe_non_json(status: u16, body: &[u8]) -> String {
+    let body = body.trim_ascii();
+    if body.is_empty() {
+        return format!("HTTP {status} with an empty body");
+    }
+    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
+        return format!("HTTP {status} with a JSON body that is not an envelope");
+    }
+    let kind = if body.starts_with(b"<") {
+        "an HTML page, probably from a proxy"
+    } else if std::str::from_utf8(body).is_ok() {
+        "plain text"
+    } else {
+        "binary data"
+    };
+    format!("HTTP {status} with a non-JSON body ({kind})")
 }
 
 fn code_of(value: &Value) -> Option<i64> {
@@ -194,8 +229,8 @@ mod tests {
         match decode("v1/devices", status, body.as_bytes(), false) {
             Ok(Reply::Success(data)) => format!("success {}", data.text()),
             Ok(Reply::Failure(f)) => format!(
-                "failure status={} code={:?} message={:?}",
-                f.status, f.code, f.message
+                "failure status={} code={:?} message={:?} body={:?}",
+                f.status, f.code, f.message, f.body
             ),
             Err(err) => format!("error {err}"),
         }
@@ -213,8 +248,20 @@ mod tests {
             (401, ""),
             (404, "<html>Not Found</html>"),
             (502, "<html><body>Bad gateway</body></html>"),
+            (
+                503,
+                "<html>\r\n<head><title>503</title></head>\r\n</html>\r\n",
+            ),
+            (503, "Service Unavailable"),
+            (502, r#"["not", "an envelope"]"#),
+            (200, r#"[0, "success", {}]"#),
+            (400, r#"{"code":400,"message":"bad\nfield:\r\n hour"}"#),
             (500, r#"{"code":500,"message":"internal"}"#),
             (200, "<html>maintenance</html>"),
+            (
+                200,
+                "<html>\r\n<body>\r\n  maintenance\r\n</body>\r\n</html>\r\n",
+            ),
             (200, r#"{"code":0,"data":{"deviceId":"d1","tempera"#),
             (200, r#"{"data":{}}"#),
             (200, ""),

@@ -4,6 +4,7 @@
 //! path, the time a lockout ends, the field and range of a bad input.
 //! No variant ever holds a token or a password.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -87,7 +88,8 @@ pub enum Error {
 
     /// The device's circuit breaker is open after repeated failures; no request was sent.
     #[error(
-        "circuit open for device `{device_id}` after {failures} consecutive failures; calls resume in {}s",
+        "circuit open for device `{device_id}` after {failures} consecutive {}; calls resume in {}s",
+        if *failures == 1 { "failure" } else { "failures" },
         retry_in.as_secs()
     )]
     CircuitOpen {
@@ -131,8 +133,12 @@ pub enum Error {
         path: String,
         /// The HTTP status.
         status: u16,
-        /// The envelope code, status line or body excerpt.
+        /// One line: the envelope's code and message, or the status and what
+        /// kind of body came instead of an envelope (such as an HTML page).
         detail: String,
+        /// The start of a body that was not an envelope (at most 256
+        /// characters, as sent; withheld for logins); not part of the message.
+        body: Option<String>,
     },
 
     /// The service answered with an error code this client does not know.
@@ -142,10 +148,14 @@ pub enum Error {
         path: String,
         /// The HTTP status.
         status: u16,
-        /// The envelope code.
+        /// The envelope code, or the HTTP status when there was no envelope.
         code: i64,
-        /// The server's message.
+        /// The server's message, or the status and what kind of body came
+        /// instead of an envelope; one line.
         message: String,
+        /// The start of a body that was not an envelope (at most 256
+        /// characters, as sent); not part of the message.
+        body: Option<String>,
     },
 
     /// The request could not be sent or the answer could not be read; transient.
@@ -169,13 +179,18 @@ pub enum Error {
     },
 
     /// The answer was not the expected JSON; the body is kept, truncated.
-    #[error("could not decode the answer to `{path}` (HTTP {status}): {body}")]
+    ///
+    /// The message shows the body on one line (whitespace collapsed).
+    #[error(
+        "could not decode the answer to `{path}` (HTTP {status}): {}",
+        one_line(body)
+    )]
     Decode {
         /// The request path.
         path: String,
         /// The HTTP status.
         status: u16,
-        /// The start of the body (at most 256 characters; withheld for logins).
+        /// The start of the body, as sent (at most 256 characters; withheld for logins).
         body: String,
         /// The cause.
         #[source]
@@ -243,5 +258,65 @@ impl Error {
             value: value.to_string(),
             allowed,
         }
+    }
+}
+
+/// `text` on one line: every run of whitespace (newlines included) becomes one
+/// space, and control characters are dropped, so that server text cannot break
+/// a log line or an annotation.
+pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
+    let clean = !text.contains(|c: char| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+        && !text.contains("  ")
+        && text.trim() == text;
+    if clean {
+        return Cow::Borrowed(text);
+    }
+    let mut line = String::with_capacity(text.len());
+    for word in text
+        .split(|c: char| c.is_whitespace())
+        .filter(|word| !word.is_empty())
+    {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.extend(word.chars().filter(|c| !c.is_control()));
+    }
+    Cow::Owned(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_collapses_whitespace_and_drops_control_characters() {
+        assert!(matches!(
+            one_line("plain text"),
+            Cow::Borrowed("plain text")
+        ));
+        assert_eq!(
+            one_line("<html>\r\n<head>  <title>502</title>\t</head>\r\n</html>\r\n"),
+            "<html> <head> <title>502</title> </head> </html>"
+        );
+        assert_eq!(one_line("a\u{1b}[31mb\u{0}c"), "a[31mbc");
+        assert_eq!(one_line(" \n "), "");
+    }
+
+    #[test]
+    fn circuit_messages_count_failures_in_words() {
+        let open = |failures| Error::CircuitOpen {
+            device_id: "d1".into(),
+            failures,
+            retry_in: Duration::from_secs(300),
+        };
+        assert_eq!(
+            open(1).to_string(),
+            "circuit open for device `d1` after 1 consecutive failure; calls resume in 300s"
+        );
+        assert!(
+            open(5)
+                .to_string()
+                .contains("after 5 consecutive failures;")
+        );
     }
 }

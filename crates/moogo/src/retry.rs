@@ -160,6 +160,7 @@ mod tests {
             path: "p".into(),
             status: 500,
             detail: "boom".into(),
+            body: None,
         }
     }
 

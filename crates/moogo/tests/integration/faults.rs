@@ -92,10 +92,25 @@ async fn a_server_error_that_persists_is_reported_after_three_attempts() {
     let Some(own) = logged_in().await else { return };
     own.sim.set_fault(on_status(FaultKind::Html(503), None));
     let err = own.client().device(BACKYARD).status().await.unwrap_err();
-    assert!(
-        matches!(&err, Error::Server { status: 503, detail, .. } if detail.contains("nginx")),
-        "{err:?}"
+    let Error::Server {
+        status: 503,
+        detail,
+        body: Some(body),
+        ..
+    } = &err
+    else {
+        panic!("expected a server error with the page, got {err:?}");
+    };
+    assert_eq!(
+        detail,
+        "HTTP 503 with a non-JSON body (an HTML page, probably from a proxy)"
     );
+    assert!(
+        body.starts_with("<html>\r\n<head><title>503 Service Unavailable</title>")
+            && body.contains("nginx"),
+        "the page as sent, for callers: {body:?}"
+    );
+    assert!(!err.to_string().contains('\n'), "{err}");
     assert!(err.is_transient());
     assert_eq!(own.route(STATUS), 3);
 }
@@ -267,9 +282,10 @@ async fn a_login_is_never_retried_and_its_body_never_shown() {
         (FaultKind::Reset, |err| {
             matches!(err, Error::Transport { .. })
         }),
-        (FaultKind::Html(502), |err| {
-            matches!(err, Error::Server { status: 502, .. })
-        }),
+        (
+            FaultKind::Html(502),
+            |err| matches!(err, Error::Server { status: 502, body: Some(body), .. } if body.contains("withheld")),
+        ),
         (
             FaultKind::Truncate,
             |err| matches!(err, Error::Decode { body, .. } if body.contains("withheld")),

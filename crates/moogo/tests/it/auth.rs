@@ -260,5 +260,5 @@ async fn a_rejected_token_without_credentials_is_unauthorized() {
         .build()
         .unwrap();
     let err = client.devices().await.unwrap_err();
-    insta::assert_snapshot!(err.to_string(), @"unauthorized on `v1/devices`: HTTP 401 Unauthorized: <empty body> (the token was rejected and no credentials are set to log in again)");
+    insta::assert_snapshot!(err.to_string(), @"unauthorized on `v1/devices`: HTTP 401 with an empty body (the token was rejected and no credentials are set to log in again)");
 }
