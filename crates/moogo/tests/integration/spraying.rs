@@ -123,46 +123,14 @@ async fn start_and_stop_are_acknowledged_before_the_device_changes() {
     let client = own.client();
     let device = client.device(BACKYARD);
     device.start().await.unwrap();
-    assert!(
-        !client
-            .fresh()
-            .device(BACKYARD)
-            .status()
-            .await
-            .unwrap()
-            .is_spraying()
-    );
+    assert!(!spraying_now(&client, BACKYARD).await);
     support::settle(Duration::from_secs(4)).await;
-    assert!(
-        client
-            .fresh()
-            .device(BACKYARD)
-            .status()
-            .await
-            .unwrap()
-            .is_spraying()
-    );
+    assert!(spraying_now(&client, BACKYARD).await);
     device.stop().await.unwrap();
     support::settle(Duration::from_millis(3999)).await;
-    assert!(
-        client
-            .fresh()
-            .device(BACKYARD)
-            .status()
-            .await
-            .unwrap()
-            .is_spraying()
-    );
+    assert!(spraying_now(&client, BACKYARD).await);
     support::settle(Duration::from_millis(1)).await;
-    assert!(
-        !client
-            .fresh()
-            .device(BACKYARD)
-            .status()
-            .await
-            .unwrap()
-            .is_spraying()
-    );
+    assert!(!spraying_now(&client, BACKYARD).await);
 }
 
 #[tokio::test(start_paused = true)]
@@ -215,27 +183,11 @@ async fn a_cancelled_timed_spray_still_stops_the_device() {
     let spray = device.spray_for(Duration::from_secs(60));
     let cancelled = tokio::time::timeout(Duration::from_secs(15), spray).await;
     assert!(cancelled.is_err(), "cancelled mid-spray");
-    assert!(
-        client
-            .fresh()
-            .device(BACKYARD)
-            .status()
-            .await
-            .unwrap()
-            .is_spraying()
-    );
+    assert!(spraying_now(&client, BACKYARD).await);
     // The stop is sent from a task of its own; the device obeys after its transition.
     support::settle(Duration::from_secs(6)).await;
     assert_eq!(own.route("POST v1/devices/{deviceId}/stop"), 1);
-    assert!(
-        !client
-            .fresh()
-            .device(BACKYARD)
-            .status()
-            .await
-            .unwrap()
-            .is_spraying()
-    );
+    assert!(!spraying_now(&client, BACKYARD).await);
 }
 
 #[tokio::test(start_paused = true)]
@@ -281,4 +233,15 @@ async fn a_timed_spray_on_an_offline_device_fails_without_a_stop() {
         );
     }
     assert_eq!(own.route("POST v1/devices/{deviceId}/start"), 5);
+}
+
+/// Whether the service says `device` is spraying now, bypassing the client's status cache.
+async fn spraying_now(client: &Client, device: &str) -> bool {
+    client
+        .fresh()
+        .device(device)
+        .status()
+        .await
+        .unwrap()
+        .is_spraying()
 }
